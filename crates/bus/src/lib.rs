@@ -1,0 +1,1 @@
+//! The NATS bus contract.

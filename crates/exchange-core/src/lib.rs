@@ -1,0 +1,12 @@
+//! exchange-core: the venue-independent heart of the gateway.
+//!
+//! - [`model`]: normalized types (symbols, markets, trades, books, orders, fills, ...).
+//! - [`error`]: one error taxonomy for every venue.
+//! - [`orderbook`]: the price-level book every adapter and the bus helper share.
+//! - [`exchange`]: the [`Exchange`] trait, its capabilities and subscription streams.
+//! - [`factory`] and [`keys`]: building adapters by name with credentials per account.
+
+pub mod error;
+pub mod model;
+
+pub use error::{ErrorKind, ExchangeError, Result};
