@@ -8,5 +8,7 @@
 
 pub mod error;
 pub mod model;
+pub mod stream;
 
 pub use error::{ErrorKind, ExchangeError, Result};
+pub use stream::{BookUpdate, ConnectionState, StreamEvent, Subscription};
