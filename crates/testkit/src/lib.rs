@@ -1,1 +1,13 @@
-//! Test support.
+//! Test support shared by every crate's integration tests.
+//!
+//! - [`NatsServer`]: a private `nats-server` with JetStream in a temp dir on a free port, that can
+//!   be stopped and restarted on the same port and store for fault tests, and is killed on drop.
+//! - [`wait_until`] / [`wait_for`]: await a condition with a deadline; no fixed sleeps.
+
+mod error;
+mod nats;
+mod wait;
+
+pub use error::TestkitError;
+pub use nats::NatsServer;
+pub use wait::{wait_for, wait_until};

@@ -1,0 +1,1 @@
+//! Factory, key manager and Exchange trait defaults, exercised through the public API.

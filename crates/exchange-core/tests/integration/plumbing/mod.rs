@@ -1,0 +1,1 @@
+//! Session manager, REST client and rate limiter against real local servers.
