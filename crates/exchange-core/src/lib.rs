@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod model;
+pub mod orderbook;
 pub mod stream;
 
 pub use error::{ErrorKind, ExchangeError, Result};

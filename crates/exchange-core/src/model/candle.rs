@@ -47,7 +47,9 @@ pub enum Timeframe {
 
 /// Why a text is not a [`Timeframe`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown timeframe {0:?} (expected one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M)")]
+#[error(
+    "unknown timeframe {0:?} (expected one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M)"
+)]
 pub struct TimeframeParseError(String);
 
 impl Timeframe {

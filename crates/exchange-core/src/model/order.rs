@@ -191,7 +191,9 @@ impl OrderRequest {
         {
             return Err(invalid(
                 R::ClientOrderId,
-                format!("client_order_id must be 1-{MAX_CLIENT_ORDER_ID_LEN} characters of A-Z a-z 0-9 - _"),
+                format!(
+                    "client_order_id must be 1-{MAX_CLIENT_ORDER_ID_LEN} characters of A-Z a-z 0-9 - _"
+                ),
             ));
         }
         if self.symbol != market.symbol {
@@ -294,7 +296,8 @@ impl OrderRequest {
                         "a limit order needs a price".into(),
                     ));
                 }
-                if self.post_only && matches!(self.time_in_force, TimeInForce::Ioc | TimeInForce::Fok)
+                if self.post_only
+                    && matches!(self.time_in_force, TimeInForce::Ioc | TimeInForce::Fok)
                 {
                     return Err(invalid(
                         R::PostOnly,
@@ -334,7 +337,6 @@ impl OrderRequest {
     }
 }
 
-
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -358,7 +360,10 @@ impl OrderStatus {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            OrderStatus::Filled | OrderStatus::Canceled | OrderStatus::Rejected | OrderStatus::Expired
+            OrderStatus::Filled
+                | OrderStatus::Canceled
+                | OrderStatus::Rejected
+                | OrderStatus::Expired
         )
     }
 }

@@ -190,7 +190,15 @@ mod tests {
     #[test]
     fn rejects_malformed_text() {
         for bad in [
-            "", "BTC", "BTC/", "/USDT", "btc/usdt", "BTC/USDT:", "BTC-USDT", "B.TC/USDT", "BTC/US DT",
+            "",
+            "BTC",
+            "BTC/",
+            "/USDT",
+            "btc/usdt",
+            "BTC/USDT:",
+            "BTC-USDT",
+            "B.TC/USDT",
+            "BTC/US DT",
         ] {
             assert!(bad.parse::<Symbol>().is_err(), "{bad:?} should not parse");
         }
