@@ -7,9 +7,15 @@
 //! - [`factory`] and [`keys`]: building adapters by name with credentials per account.
 
 pub mod error;
+pub mod exchange;
+pub mod factory;
+pub mod keys;
 pub mod model;
 pub mod orderbook;
 pub mod stream;
 
 pub use error::{ErrorKind, ExchangeError, Result};
+pub use exchange::{Capabilities, Capability, Exchange};
+pub use factory::{AdapterConfig, ExchangeFactory, VenueSettings};
+pub use keys::{Credentials, KeyManager, SecretKind};
 pub use stream::{BookUpdate, ConnectionState, StreamEvent, Subscription};
