@@ -32,8 +32,8 @@ impl NaiveBook {
     fn sorted(&self) -> (Vec<Level>, Vec<Level>) {
         let mut bids: Vec<_> = self.bids.iter().map(|(p, q)| Level::new(*p, *q)).collect();
         let mut asks: Vec<_> = self.asks.iter().map(|(p, q)| Level::new(*p, *q)).collect();
-        bids.sort_by(|a, b| b.price.cmp(&a.price));
-        asks.sort_by(|a, b| a.price.cmp(&b.price));
+        bids.sort_by_key(|l| std::cmp::Reverse(l.price));
+        asks.sort_by_key(|l| l.price);
         (bids, asks)
     }
 }
