@@ -3,11 +3,15 @@
 //! - [`NatsServer`]: a private `nats-server` with JetStream in a temp dir on a free port, that can
 //!   be stopped and restarted on the same port and store for fault tests, and is killed on drop.
 //! - [`wait_until`] / [`wait_for`]: await a condition with a deadline; no fixed sleeps.
+//! - [`WsServer`]: a local WebSocket server that drops, freezes, refuses, pings and announces
+//!   shutdowns on command, and records what clients sent.
 
 mod error;
 mod nats;
 mod wait;
+pub mod ws_server;
 
 pub use error::TestkitError;
 pub use nats::NatsServer;
 pub use wait::{wait_for, wait_until};
+pub use ws_server::{Received, ReceivedKind, WsServer};

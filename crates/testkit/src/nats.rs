@@ -113,7 +113,14 @@ impl NatsServer {
         let log = std::fs::File::create(self.store.path().join("nats-server.log"))
             .map_err(|e| TestkitError::io("creating the nats-server log", e))?;
         let child = Command::new(binary())
-            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
+            .args([
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-js",
+                "-sd",
+            ])
             .arg(self.store.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -126,9 +133,10 @@ impl NatsServer {
             })?;
         self.child = Some(child);
         let port = self.port;
-        let ready =
-            crate::wait_for(READY_TIMEOUT, "nats-server with JetStream", || probe_jetstream(port))
-                .await;
+        let ready = crate::wait_for(READY_TIMEOUT, "nats-server with JetStream", || {
+            probe_jetstream(port)
+        })
+        .await;
         if ready.is_err() {
             let log = std::fs::read_to_string(self.store.path().join("nats-server.log"))
                 .unwrap_or_default();
