@@ -1,0 +1,88 @@
+//! Injected faults, set by the control API and consumed by the servers.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+/// The APIs venue-sim serves, each on its own port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKind {
+    /// Spot + margin REST.
+    SpotRest,
+    /// Spot market streams.
+    SpotWs,
+    /// Spot WebSocket API.
+    WsApi,
+    /// Futures REST.
+    FuturesRest,
+    /// Futures streams.
+    FuturesWs,
+}
+
+/// Fault state.
+#[derive(Debug, Default)]
+pub struct Faults {
+    http: HashMap<ApiKind, (u16, u32)>,
+    latency_ms: HashMap<ApiKind, u64>,
+    order_timeouts: HashMap<ApiKind, u32>,
+    skip_depth: HashSet<String>,
+}
+
+impl Faults {
+    /// Answers the next `count` requests of `api` with HTTP `status`.
+    pub fn set_http(&mut self, api: ApiKind, status: u16, count: u32) {
+        self.http.insert(api, (status, count));
+    }
+
+    /// Consumes one forced status, if any.
+    pub fn take_http(&mut self, api: ApiKind) -> Option<u16> {
+        let entry = self.http.get_mut(&api)?;
+        if entry.1 == 0 {
+            return None;
+        }
+        entry.1 -= 1;
+        Some(entry.0)
+    }
+
+    /// Adds `ms` of latency to every request/message of `api` (0 removes it).
+    pub fn set_latency(&mut self, api: ApiKind, ms: u64) {
+        self.latency_ms.insert(api, ms);
+    }
+
+    /// Current latency of `api`.
+    pub fn latency(&self, api: ApiKind) -> u64 {
+        self.latency_ms.get(&api).copied().unwrap_or(0)
+    }
+
+    /// Makes the next `count` accepted orders on `api` answer "-1007 timeout" instead of their result.
+    pub fn set_order_timeouts(&mut self, api: ApiKind, count: u32) {
+        self.order_timeouts.insert(api, count);
+    }
+
+    /// Consumes one order timeout, if any.
+    pub fn take_order_timeout(&mut self, api: ApiKind) -> bool {
+        match self.order_timeouts.get_mut(&api) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Drops the next depth diff of `symbol` on `market` (`spot` / `futures`).
+    pub fn skip_depth(&mut self, market: &str, symbol: &str) {
+        self.skip_depth.insert(format!("{market}:{symbol}"));
+    }
+
+    /// Consumes a pending depth skip.
+    pub fn take_skip(&mut self, market: &str, symbol: &str) -> bool {
+        self.skip_depth.remove(&format!("{market}:{symbol}"))
+    }
+
+    /// Clears every fault.
+    pub fn clear(&mut self) {
+        *self = Faults::default();
+    }
+}
