@@ -10,6 +10,7 @@
 //! - [`ratelimit`]: per-venue, per-class, weight-aware rate limiting.
 //! - [`clock`]: server-time offset for venues with receive windows.
 
+pub mod adapters;
 pub mod clock;
 pub mod error;
 pub mod exchange;

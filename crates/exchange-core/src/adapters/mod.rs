@@ -1,0 +1,9 @@
+//! Venue adapters: one folder per exchange, each speaking the venue's own REST and WebSocket
+//! protocol and mapping it onto the normalized types of [`crate::model`].
+//!
+//! Each adapter keeps its pure protocol layer (wire structs and their mapping, signing, error
+//! mapping, order-book sequencing) apart from the I/O that drives it, so that the protocol can be
+//! tested against recorded fixtures and replayed offline (`xctl replay book`).
+
+pub mod binance;
+pub mod kraken;
