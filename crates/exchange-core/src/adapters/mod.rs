@@ -6,4 +6,5 @@
 //! tested against recorded fixtures and replayed offline (`xctl replay book`).
 
 pub mod binance;
+pub mod coinbase;
 pub mod kraken;
