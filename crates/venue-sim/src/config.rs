@@ -8,9 +8,11 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::binance::limits::LimitConfig;
+use crate::coinbase::CoinbaseConfig;
 use crate::engine::SymbolSpec;
 use crate::engine::spec::{default_futures_symbols, default_spot_symbols};
 use crate::error::SimError;
+use crate::kraken::KrakenConfig;
 
 /// Binance's published documentation key (rest-api.md signing examples), used as the default test key.
 pub const DEFAULT_API_KEY: &str =
@@ -35,6 +37,18 @@ pub struct Ports {
     pub futures_ws: u16,
     /// Control API.
     pub control: u16,
+    /// Kraken REST (`/0/public`, `/0/private`).
+    pub kraken_rest: u16,
+    /// Kraken WebSocket v2, public (`/v2`).
+    pub kraken_ws: u16,
+    /// Kraken WebSocket v2, auth (`/v2`).
+    pub kraken_ws_auth: u16,
+    /// Coinbase REST (`/api/v3/brokerage`).
+    pub coinbase_rest: u16,
+    /// Coinbase WebSocket, market data.
+    pub coinbase_ws: u16,
+    /// Coinbase WebSocket, user data.
+    pub coinbase_user_ws: u16,
 }
 
 impl Default for Ports {
@@ -46,6 +60,12 @@ impl Default for Ports {
             futures_rest: 18103,
             futures_ws: 18104,
             control: 18105,
+            kraken_rest: 18110,
+            kraken_ws: 18111,
+            kraken_ws_auth: 18112,
+            coinbase_rest: 18120,
+            coinbase_ws: 18121,
+            coinbase_user_ws: 18122,
         }
     }
 }
@@ -60,6 +80,12 @@ impl Ports {
             futures_rest: 0,
             futures_ws: 0,
             control: 0,
+            kraken_rest: 0,
+            kraken_ws: 0,
+            kraken_ws_auth: 0,
+            coinbase_rest: 0,
+            coinbase_ws: 0,
+            coinbase_user_ws: 0,
         }
     }
 }
@@ -143,6 +169,10 @@ pub struct SimConfig {
     pub seed_levels: usize,
     /// Rate limits (same for spot and futures REST).
     pub limits: LimitConfig,
+    /// Kraken spot (`[kraken]`).
+    pub kraken: KrakenConfig,
+    /// Coinbase Advanced Trade (`[coinbase]`).
+    pub coinbase: CoinbaseConfig,
 }
 
 impl Default for SimConfig {
@@ -166,6 +196,8 @@ impl Default for SimConfig {
             taker_fee: dec("0.001"),
             seed_levels: 50,
             limits: LimitConfig::default(),
+            kraken: KrakenConfig::default(),
+            coinbase: CoinbaseConfig::default(),
         }
     }
 }

@@ -13,10 +13,22 @@ Default ports (127.0.0.1):
   18103  USD-M futures REST   (/fapi/...)
   18104  USD-M futures streams (/ws/<stream>, /stream?streams=..., /ws/<listenKey>)
   18105  control API          (/truth/..., /faults/..., /connections, /flow/step)
+  18110  Kraken REST          (/0/public/..., /0/private/...)
+  18111  Kraken WS v2 public  (/v2)
+  18112  Kraken WS v2 auth    (/v2)
+  18120  Coinbase REST        (/api/v3/brokerage/...)
+  18121  Coinbase WS market   (advanced-trade-ws)
+  18122  Coinbase WS user     (advanced-trade-ws-user)
 
 Default test key (Binance's published documentation example key, HMAC-SHA256):
   API key:    vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A
   Secret key: NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j
+
+Default Kraken test key: API-Key venue-sim-kraken-test-key, secret = the private key of Kraken's
+published signing example (docs \"Spot REST Authentication\").
+
+Default Coinbase key: the official SDK's public test key
+  organizations/test-organization/apiKeys/test-api-key (ES256 and Ed25519; see docs/venue-sim.md).
 
 See docs/venue-sim.md for the TOML file format and the control API routes.";
 
@@ -129,6 +141,12 @@ async fn main() -> std::process::ExitCode {
     println!("futures REST    {}", a.futures_rest_url());
     println!("futures streams {}", a.futures_ws_url());
     println!("control API     {}", a.control_url());
+    println!("Kraken REST     {}", a.kraken_rest_url());
+    println!("Kraken WS v2    {}", a.kraken_ws_url());
+    println!("Kraken WS auth  {}", a.kraken_ws_auth_url());
+    println!("Coinbase REST   {}", a.coinbase_rest_url());
+    println!("Coinbase WS     {}", a.coinbase_ws_url());
+    println!("Coinbase WS usr {}", a.coinbase_user_ws_url());
     stop_signal().await;
     tracing::info!("shutting down");
     sim.shutdown().await;

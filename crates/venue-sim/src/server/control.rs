@@ -31,12 +31,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/faults/latency", post(fault_latency))
         .route("/faults/order-timeout", post(fault_order_timeout))
         .route("/faults/skip-depth", post(fault_skip))
+        .route("/faults/corrupt-checksum", post(fault_corrupt))
         .route("/faults/clear", post(fault_clear))
         .route("/connections", get(connections))
         .route("/connections/drop", post(conn_drop))
         .route("/connections/freeze", post(conn_freeze))
         .route("/balances/adjust", post(adjust))
         .route("/limits/reset", post(limits_reset))
+        .merge(crate::coinbase::truth::router())
         .with_state(shared)
 }
 
@@ -65,6 +67,9 @@ fn levels(l: &[(Decimal, Decimal)]) -> Vec<[String; 2]> {
 }
 
 async fn book(State(s): State<Arc<Shared>>, Query(q): Query<BookQ>) -> Response {
+    if q.market.as_deref() == Some("kraken") {
+        return kraken_answer(crate::kraken::truth::book(&s, &q.symbol));
+    }
     let kind = match market(q.market.as_deref()) {
         Ok(k) => k,
         Err(e) => return bad(e),
@@ -87,6 +92,22 @@ struct AccountQ {
     market: Option<String>,
     key: Option<String>,
     symbol: Option<String>,
+}
+
+fn kraken_answer(v: Option<Value>) -> Response {
+    match v {
+        Some(v) => Json(v).into_response(),
+        None => bad("unknown kraken pair or key"),
+    }
+}
+
+/// The Kraken answer of an account route (`market=kraken`), if it is one.
+fn kraken_account(
+    s: &Shared,
+    q: &AccountQ,
+    f: fn(&Shared, Option<&str>) -> Option<Value>,
+) -> Option<Response> {
+    (q.market.as_deref() == Some("kraken")).then(|| kraken_answer(f(s, q.key.as_deref())))
 }
 
 fn account_of(s: &Shared, q: &AccountQ) -> Result<(MarketKind, usize), String> {
@@ -129,6 +150,9 @@ fn with_account(s: &Shared, q: &AccountQ, f: impl FnOnce(&Exchange, usize) -> Va
 }
 
 async fn orders(State(s): State<Arc<Shared>>, Query(q): Query<AccountQ>) -> Response {
+    if let Some(r) = kraken_account(&s, &q, crate::kraken::truth::orders) {
+        return r;
+    }
     let sym = q.symbol.clone();
     with_account(&s, &q, |ex, idx| {
         Value::Array(
@@ -141,12 +165,18 @@ async fn orders(State(s): State<Arc<Shared>>, Query(q): Query<AccountQ>) -> Resp
 }
 
 async fn fills(State(s): State<Arc<Shared>>, Query(q): Query<AccountQ>) -> Response {
+    if let Some(r) = kraken_account(&s, &q, crate::kraken::truth::fills) {
+        return r;
+    }
     with_account(&s, &q, |ex, idx| {
         json!(ex.account(idx).map(|a| a.fills.clone()).unwrap_or_default())
     })
 }
 
 async fn balances(State(s): State<Arc<Shared>>, Query(q): Query<AccountQ>) -> Response {
+    if let Some(r) = kraken_account(&s, &q, crate::kraken::truth::balances) {
+        return r;
+    }
     with_account(&s, &q, |ex, idx| {
         json!(
             ex.account(idx)
@@ -173,6 +203,15 @@ struct StepReq {
 }
 
 async fn flow_step(State(s): State<Arc<Shared>>, Json(r): Json<StepReq>) -> Response {
+    if r.market.as_deref() == Some("kraken") {
+        let mut v = s.kraken.venue();
+        crate::kraken::publish::step_flow(&s, &mut v, r.steps.min(1_000_000));
+        let ids: std::collections::BTreeMap<_, _> =
+            v.ex.symbols()
+                .map(|x| (x.spec.symbol.clone(), x.book.update_id()))
+                .collect();
+        return Json(json!({"updateIds": ids})).into_response();
+    }
     let kind = match market(r.market.as_deref()) {
         Ok(k) => k,
         Err(e) => return bad(e),
@@ -245,6 +284,19 @@ async fn fault_skip(State(s): State<Arc<Shared>>, Json(r): Json<SkipFault>) -> R
         return bad("market must be spot or futures");
     }
     s.faults().skip_depth(&m, &r.symbol);
+    Json(json!({"ok": true})).into_response()
+}
+
+#[derive(Deserialize)]
+struct CorruptFault {
+    symbol: String,
+}
+
+async fn fault_corrupt(State(s): State<Arc<Shared>>, Json(r): Json<CorruptFault>) -> Response {
+    let Some(p) = s.kraken.pair(&r.symbol) else {
+        return bad("unknown kraken pair");
+    };
+    s.faults().corrupt_checksum(&p.symbol);
     Json(json!({"ok": true})).into_response()
 }
 

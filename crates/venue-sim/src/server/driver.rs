@@ -32,6 +32,9 @@ pub fn tick(shared: &Shared) {
     let now = shared.now();
     shared.publish_depth(&mut venue, MarketKind::Spot, now);
     shared.publish_depth(&mut venue, MarketKind::Futures, now);
+    drop(venue);
+    crate::kraken::publish::tick(shared);
+    crate::coinbase::feed::tick(shared);
 }
 
 /// The driver task; ends on shutdown.

@@ -18,6 +18,18 @@ pub enum ApiKind {
     FuturesRest,
     /// Futures streams.
     FuturesWs,
+    /// Kraken REST (`/0/public`, `/0/private`).
+    KrakenRest,
+    /// Kraken WebSocket v2, public endpoint.
+    KrakenWs,
+    /// Kraken WebSocket v2, auth endpoint.
+    KrakenWsAuth,
+    /// Coinbase REST.
+    CoinbaseRest,
+    /// Coinbase WebSocket, market data.
+    CoinbaseWs,
+    /// Coinbase WebSocket, user data.
+    CoinbaseUserWs,
 }
 
 /// Fault state.
@@ -27,6 +39,7 @@ pub struct Faults {
     latency_ms: HashMap<ApiKind, u64>,
     order_timeouts: HashMap<ApiKind, u32>,
     skip_depth: HashSet<String>,
+    corrupt_checksum: HashSet<String>,
 }
 
 impl Faults {
@@ -79,6 +92,16 @@ impl Faults {
     /// Consumes a pending depth skip.
     pub fn take_skip(&mut self, market: &str, symbol: &str) -> bool {
         self.skip_depth.remove(&format!("{market}:{symbol}"))
+    }
+
+    /// Corrupts the checksum of the next Kraken `book` message of `symbol` (v2 name, `BTC/USD`).
+    pub fn corrupt_checksum(&mut self, symbol: &str) {
+        self.corrupt_checksum.insert(symbol.to_string());
+    }
+
+    /// Consumes a pending checksum corruption.
+    pub fn take_corrupt_checksum(&mut self, symbol: &str) -> bool {
+        !self.corrupt_checksum.is_empty() && self.corrupt_checksum.remove(symbol)
     }
 
     /// Clears every fault.

@@ -14,8 +14,10 @@ use super::conns::Conns;
 use super::faults::Faults;
 use crate::binance::depth_feed::{DepthFeed, futures_rates, spot_rates};
 use crate::binance::limits::Limiter;
+use crate::coinbase::CoinbaseShared;
 use crate::config::SimConfig;
 use crate::engine::{Account, AccountKind, Exchange, Fees, Flow, MarketKind};
+use crate::kraken::KrakenShared;
 
 /// A rendered market stream message.
 #[derive(Debug)]
@@ -137,6 +139,10 @@ pub struct Shared {
     pub futures_limiter: Mutex<Limiter>,
     /// Open WebSocket connections.
     pub conns: Arc<Conns>,
+    /// The Kraken market.
+    pub kraken: KrakenShared,
+    /// The Coinbase markets.
+    pub coinbase: CoinbaseShared,
     /// Cancelled on shutdown.
     pub cancel: CancellationToken,
     /// Tracks every task.
@@ -219,6 +225,13 @@ impl Shared {
             flow_carry: 0.0,
         };
         let limits = config.limits;
+        let kraken = KrakenShared::new(config.kraken.clone(), config.seed, config.seed_levels, now);
+        let coinbase = CoinbaseShared::new(
+            config.coinbase.clone(),
+            config.seed,
+            config.seed_levels,
+            now,
+        );
         Shared {
             config,
             venue: Mutex::new(venue),
@@ -229,6 +242,8 @@ impl Shared {
             spot_limiter: Mutex::new(Limiter::new(limits)),
             futures_limiter: Mutex::new(Limiter::new(limits)),
             conns: Arc::new(Conns::default()),
+            kraken,
+            coinbase,
             cancel,
             tracker,
         }

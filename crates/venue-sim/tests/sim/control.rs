@@ -220,7 +220,8 @@ async fn client_that_never_pongs_is_disconnected() {
     let sim = start(SimConfig {
         flow_rate: 0,
         ping_interval_ms: 20,
-        pong_timeout_ms: 100,
+        // Long enough to observe the connection open on a loaded machine, short enough to wait for.
+        pong_timeout_ms: 1_000,
         ..SimConfig::for_tests()
     })
     .await;
