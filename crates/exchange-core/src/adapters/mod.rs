@@ -8,3 +8,10 @@
 pub mod binance;
 pub mod coinbase;
 pub mod kraken;
+
+/// Registers every adapter this crate ships with `factory` (Binance: `binance`,
+/// `binance-usdm`, `binance-margin`).
+pub fn register_all(factory: &mut crate::ExchangeFactory) -> crate::Result<()> {
+    binance::register(factory)?;
+    Ok(())
+}

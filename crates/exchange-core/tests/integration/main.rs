@@ -1,6 +1,7 @@
 //! exchange-core integration tests: one binary, one module per concern.
 
 mod binance;
+mod binance_live;
 mod coinbase;
 mod keys_and_factory;
 mod kraken;
