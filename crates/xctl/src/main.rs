@@ -6,9 +6,16 @@
 //!
 //! - `xctl replay book`: replay a recorded depth snapshot and diff stream through an adapter's
 //!   own book-sync code, offline ([`replay`]).
+//! - `xctl tail <pattern>`: decode and print bus messages ([`tail`]).
+//! - `xctl book <venue> <symbol>`: a live book from the bus ([`book`]).
+//! - `xctl bench md`: the market-data path against raw NATS ([`bench`]).
 
+mod bench;
+mod book;
+mod nats_args;
 mod output;
 mod replay;
+mod tail;
 
 use clap::{Parser, Subcommand};
 
@@ -24,11 +31,20 @@ struct Cli {
 enum Command {
     /// Replay recorded venue captures through the adapters' own code, offline.
     Replay(replay::ReplayArgs),
+    /// Decode and print bus messages of a subject pattern.
+    Tail(tail::TailArgs),
+    /// Keep a live order book from the bus and draw its top levels.
+    Book(book::BookArgs),
+    /// Benchmarks (`xctl bench md`).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Replay(args) => replay::run(args),
+        Command::Tail(args) => tail::run(args),
+        Command::Book(args) => book::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

@@ -1,0 +1,186 @@
+//! Books equal to the venue's truth through every fault the gateway must survive, with the
+//! status subject telling each transition; trades once each, in order, with the venue's ids.
+
+use std::time::Duration;
+
+use bus::FeedState::{Live, Resynced, Stale};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use venue_sim::ApiKind;
+
+use super::harness::{DEADLINE, Stack, contains_in_order};
+
+/// Plain HTTP GET of venue-sim's REST (no client library needed for one call).
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> anyhow::Result<serde_json::Value> {
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await?;
+    let text = String::from_utf8(raw)?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .ok_or_else(|| anyhow::anyhow!("no HTTP body"))?;
+    Ok(serde_json::from_str(body)?)
+}
+
+/// The venue's own ids of its recent BTCUSDT trades, oldest first.
+async fn venue_trade_ids(stack: &Stack) -> anyhow::Result<Vec<u64>> {
+    let trades = http_get(
+        stack.sim.addrs().spot_rest,
+        "/api/v3/trades?symbol=BTCUSDT&limit=1000",
+    )
+    .await?;
+    let list = trades
+        .as_array()
+        .ok_or_else(|| anyhow::anyhow!("trades: {trades}"))?;
+    Ok(list.iter().filter_map(|t| t["id"].as_u64()).collect())
+}
+
+fn observed_trade_ids(stack: &Stack) -> Vec<u64> {
+    stack
+        .trades
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|t| t.trade.trade_id.parse::<u64>().unwrap())
+        .collect()
+}
+
+/// Drives the flow a little at every poll until `symbol`'s statuses after `from` contain
+/// `wanted` in order (a gap or a lost connection shows only when more data comes).
+async fn step_until_states(stack: &Stack, symbol: &str, from: usize, wanted: &[bus::FeedState]) {
+    let what = format!("statuses {wanted:?} of {symbol}");
+    let result = testkit::wait_until(DEADLINE, &what, || {
+        stack.step(3);
+        let states = stack.states(symbol);
+        let ok = contains_in_order(states.get(from..).unwrap_or_default(), wanted);
+        async move { ok }
+    })
+    .await;
+    if let Err(e) = result {
+        panic!("{e}: saw {:?}", stack.states(symbol));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_garbage()
+-> anyhow::Result<()> {
+    let mut stack = Stack::start(&["BTC/USDT", "ETH/USDT"], &["BTC/USDT"]).await?;
+    let btc = stack.consumer("BTC/USDT").await?;
+    let eth = stack.consumer("ETH/USDT").await?;
+
+    // Live (the venue's book sync needs a first diff, so the market must move), and equal to
+    // the truth after it moved more.
+    step_until_states(&stack, "BTC/USDT", 0, &[Live]).await;
+    step_until_states(&stack, "ETH/USDT", 0, &[Live]).await;
+    stack.step(300);
+    stack
+        .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal at start")
+        .await;
+    stack
+        .wait_equal(&eth, "ETHUSDT", "ETH/USDT equal at start")
+        .await;
+
+    // Trades so far: exactly the venue's, once each, in order.
+    let venue_ids = venue_trade_ids(&stack).await?;
+    assert!(!venue_ids.is_empty(), "the flow made trades");
+    assert!(venue_ids.len() < 1000, "the REST list holds every trade");
+    testkit::wait_until(DEADLINE, "every trade published", || {
+        let seen = observed_trade_ids(&stack);
+        let want = venue_ids.clone();
+        async move { seen == want }
+    })
+    .await?;
+
+    // 1. A sequence gap on the venue's depth stream: stale, then resynced, then equal.
+    let from = stack.states("BTC/USDT").len();
+    stack.sim.with_faults(|f| f.skip_depth("spot", "BTCUSDT"));
+    step_until_states(&stack, "BTC/USDT", from, &[Stale, Resynced]).await;
+    stack.step(100);
+    stack
+        .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a gap")
+        .await;
+
+    // 2. The venue drops the connection: stale, resynced after the reconnect, equal.
+    let from = stack.states("BTC/USDT").len();
+    assert!(stack.sim.drop_connections(Some(ApiKind::SpotWs)) > 0);
+    step_until_states(&stack, "BTC/USDT", from, &[Stale, Resynced]).await;
+    stack.step(100);
+    stack
+        .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a venue drop")
+        .await;
+    stack
+        .wait_equal(&eth, "ETHUSDT", "ETH/USDT equal after a venue drop")
+        .await;
+
+    // 3. NATS restarts (same port and store): the gateway reconnects, ensures its JetStream
+    // definitions and republishes every book; consumers end equal.
+    let resynced_before = resynced_count(&stack);
+    stack.nats.restart().await?;
+    let metrics = stack.gateway.metrics().clone();
+    testkit::wait_until(DEADLINE, "books republished after the NATS restart", || {
+        let text = metrics.registry().render();
+        let n = count_in(&text, "resynced");
+        async move { n >= resynced_before + 2 }
+    })
+    .await?;
+    stack.step(100);
+    stack
+        .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a NATS restart")
+        .await;
+    stack
+        .wait_equal(&eth, "ETHUSDT", "ETH/USDT equal after a NATS restart")
+        .await;
+
+    // 4. A garbage frame from the venue is not fatal: data keeps flowing and books stay equal.
+    let trades_before = observed_trade_ids(&stack).len();
+    assert!(
+        stack.proxy.inject("{\"stream\":garbage") > 0,
+        "the adapter is connected"
+    );
+    stack.step(150);
+    stack
+        .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a garbage frame")
+        .await;
+    testkit::wait_until(DEADLINE, "trades after the garbage frame", || {
+        let n = observed_trade_ids(&stack).len();
+        async move { n > trades_before }
+    })
+    .await?;
+
+    // Trades through all of it: never twice, never out of order.
+    let ids = observed_trade_ids(&stack);
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "trade ids strictly increasing"
+    );
+    assert_eq!(
+        *stack.undecodable.lock().unwrap(),
+        0,
+        "everything on the bus decodes"
+    );
+
+    // Stopping is clean and prompt.
+    let stop = async {
+        btc.stop().await?;
+        eth.stop().await?;
+        stack.stop().await;
+        anyhow::Ok(())
+    };
+    tokio::time::timeout(Duration::from_secs(20), stop).await??;
+    Ok(())
+}
+
+fn resynced_count(stack: &Stack) -> u64 {
+    count_in(&stack.gateway.metrics().registry().render(), "resynced")
+}
+
+/// The sum of `md_feed_transitions_total{...state="<state>"}` in a metrics text.
+fn count_in(text: &str, state: &str) -> u64 {
+    let label = format!("state=\"{state}\"");
+    text.lines()
+        .filter(|l| l.starts_with("md_feed_transitions_total{") && l.contains(&label))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
