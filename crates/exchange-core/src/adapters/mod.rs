@@ -10,8 +10,10 @@ pub mod coinbase;
 pub mod kraken;
 
 /// Registers every adapter this crate ships with `factory` (Binance: `binance`,
-/// `binance-usdm`, `binance-margin`).
+/// `binance-usdm`, `binance-margin`; Coinbase: `coinbase`; Kraken: `kraken`).
 pub fn register_all(factory: &mut crate::ExchangeFactory) -> crate::Result<()> {
     binance::register(factory)?;
+    coinbase::register(factory)?;
+    kraken::register(factory)?;
     Ok(())
 }

@@ -3,8 +3,10 @@
 mod binance;
 mod binance_live;
 mod coinbase;
+mod coinbase_live;
 mod keys_and_factory;
 mod kraken;
+mod kraken_live;
 mod order_validation;
 mod orderbook_props;
 mod plumbing;

@@ -27,13 +27,19 @@ pub enum Venue {
     Binance,
     /// Binance USD-M futures (`/fapi/v1/depth` + `<symbol>@depth[@100ms]` with `pu`).
     BinanceUsdm,
+    /// Kraken spot (a WebSocket v2 `book` stream, its snapshot frame first; no `--snapshot`).
+    Kraken,
+    /// Coinbase Advanced Trade (a `level2` stream, its `l2_data` snapshot first; no
+    /// `--snapshot`).
+    Coinbase,
 }
 
 impl Venue {
-    fn product(self) -> Product {
+    fn product(self) -> Option<Product> {
         match self {
-            Venue::Binance => Product::Spot,
-            Venue::BinanceUsdm => Product::UsdM,
+            Venue::Binance => Some(Product::Spot),
+            Venue::BinanceUsdm => Some(Product::UsdM),
+            Venue::Kraken | Venue::Coinbase => None,
         }
     }
 }
@@ -44,26 +50,40 @@ pub struct BookArgs {
     /// Venue the capture comes from.
     #[arg(long, value_enum)]
     venue: Venue,
-    /// REST depth snapshot body (JSON).
+    /// REST depth snapshot body (JSON); Binance only.
     #[arg(long)]
-    snapshot: PathBuf,
+    pub(super) snapshot: Option<PathBuf>,
     /// Recorded stream: one frame per line, raw or `{"stream":…,"data":…}`.
     #[arg(long)]
-    updates: PathBuf,
+    pub(super) updates: PathBuf,
     /// How many levels per side to print.
     #[arg(long, default_value_t = 10)]
-    top: usize,
+    pub(super) top: usize,
+    /// The subscribed book depth of a Kraken capture (10, 25, 100, 500, 1000).
+    #[arg(long, default_value_t = 10)]
+    pub(super) depth: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Unified symbol (`LRC/BTC`), when it cannot be told from the venue id.
+    pub(super) format: Format,
+    /// Unified symbol (`LRC/BTC`), when it cannot be told from the venue id; for Coinbase, the
+    /// product to replay from a capture of several.
     #[arg(long)]
-    symbol: Option<Symbol>,
+    pub(super) symbol: Option<Symbol>,
 }
 
 /// Runs `xctl replay book`.
 pub fn run(args: BookArgs) -> anyhow::Result<()> {
-    let snapshot_text = read(&args.snapshot, "snapshot")?;
+    if args.venue == Venue::Kraken {
+        return super::kraken::run(&args);
+    }
+    if args.venue == Venue::Coinbase {
+        return super::coinbase::run(&args);
+    }
+    let snapshot = args
+        .snapshot
+        .as_ref()
+        .context("--snapshot is required for Binance captures")?;
+    let snapshot_text = read(snapshot, "snapshot")?;
     let updates_text = read(&args.updates, "updates")?;
     let report = replay(&args, &snapshot_text, &updates_text)?;
     match args.format {
@@ -73,17 +93,17 @@ pub fn run(args: BookArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read(path: &Path, what: &str) -> anyhow::Result<String> {
+pub(super) fn read(path: &Path, what: &str) -> anyhow::Result<String> {
     std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the {what} file {}", path.display()))
 }
 
 fn replay(args: &BookArgs, snapshot_text: &str, updates_text: &str) -> anyhow::Result<BookReport> {
-    let product = args.venue.product();
+    let product = args.venue.product().context("not a Binance venue")?;
     let snapshot: DepthSnapshot = serde_json::from_str(snapshot_text).with_context(|| {
         format!(
             "{} is not a depth snapshot ({{\"lastUpdateId\",\"bids\",\"asks\"}})",
-            args.snapshot.display()
+            args.snapshot.as_deref().unwrap_or(Path::new("-")).display()
         )
     })?;
     let mut sync: Option<BookSync> = None;

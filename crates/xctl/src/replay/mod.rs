@@ -1,6 +1,8 @@
 //! `xctl replay …`: feed recorded venue captures through the adapters' own protocol code.
 
 mod book;
+mod coinbase;
+mod kraken;
 mod report;
 
 use clap::{Args, Subcommand};
@@ -14,8 +16,9 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Subcommand)]
 enum ReplayTarget {
-    /// Replay a depth snapshot and a recorded diff-depth stream through the venue's book sync
-    /// and print the resulting book.
+    /// Replay a depth snapshot and a recorded diff-depth stream (Binance), or a recorded v2
+    /// `book` stream (Kraken) or `level2` stream (Coinbase), through the venue's book sync and
+    /// print the resulting book.
     Book(book::BookArgs),
 }
 

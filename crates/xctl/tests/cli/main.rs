@@ -187,3 +187,127 @@ fn the_venue_selects_the_procedure() {
     assert_eq!(got["gaps"], 1);
     assert_eq!(got["last_update_id"], 259_345_543);
 }
+
+/// Kraken: the real ETH/USD v2 sequence (`crates/exchange-core/tests/fixtures/kraken/`) replays
+/// live with every checksum verified; a corrupted checksum is counted and leaves it stale.
+#[test]
+fn kraken_replay_verifies_every_checksum() {
+    let capture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../exchange-core/tests/fixtures/kraken/kraken_book_v2_sequence_ETHUSD.jsonl");
+    let run = |path: &std::path::Path| {
+        json_of(&xctl(&[
+            "replay",
+            "book",
+            "--venue",
+            "kraken",
+            "--depth",
+            "10",
+            "--updates",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]))
+    };
+    let got = run(&capture);
+    assert_eq!(got["venue"], "kraken");
+    assert_eq!(got["unified_symbol"], "ETH/USD");
+    assert_eq!(got["state"], "live");
+    assert_eq!(
+        (got["applied"].as_u64(), got["snapshots"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(got["checksum_failures"], 0);
+    assert_eq!(got["bids"][0], json!(["1797.24", "0.43393711"]));
+    assert_eq!(got["levels"], json!({"bids": 10, "asks": 10}));
+
+    let dir = tempfile::tempdir().unwrap();
+    let corrupted = dir.path().join("corrupted.jsonl");
+    let text = std::fs::read_to_string(&capture).unwrap();
+    std::fs::write(&corrupted, text.replace("3329440863", "3329440864")).unwrap();
+    let got = run(&corrupted);
+    assert_eq!(got["state"], "stale");
+    assert_eq!(got["checksum_failures"], 1);
+
+    let snapshot = fixture("binance_depth_snapshot_LRCBTC.json");
+    let out = xctl(&[
+        "replay",
+        "book",
+        "--venue",
+        "kraken",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--updates",
+        capture.to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success(),
+        "a snapshot file is refused for kraken"
+    );
+    let out = xctl(&[
+        "replay",
+        "book",
+        "--venue",
+        "binance",
+        "--updates",
+        capture.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--snapshot"));
+}
+
+/// Coinbase: the recorded `l2_data` snapshot plus updates replays live; a skipped
+/// `sequence_num` leaves the book stale with the gap counted.
+#[test]
+fn coinbase_replay_checks_the_connection_sequence() {
+    let snapshot = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../exchange-core/tests/fixtures/coinbase/coinbase_level2_snapshot.json");
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    let update = |seq: u64, side: &str, price: &str, qty: &str| {
+        format!(
+            r#"{{"channel":"l2_data","client_id":"","timestamp":"2026-09-07T01:57:59Z","sequence_num":{seq},"events":[{{"type":"update","product_id":"BTC-PERP-INTX","updates":[{{"side":"{side}","event_time":"2026-09-07T01:57:59Z","price_level":"{price}","new_quantity":"{qty}"}}]}}]}}"#
+        )
+    };
+    let heartbeat = r#"{"channel":"heartbeats","client_id":"","timestamp":"2026-09-07T01:57:59Z","sequence_num":2,"events":[{"current_time":"2026-09-07 01:57:59.000000000 +0000 UTC m=+1.0","heartbeat_counter":1}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, lines: &[String]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        json_of(&xctl(&[
+            "replay",
+            "book",
+            "--venue",
+            "coinbase",
+            "--updates",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]))
+    };
+    let live = run(
+        "live.jsonl",
+        &[
+            snapshot.trim().to_owned(),
+            update(1, "bid", "79943.9", "0"),
+            heartbeat.to_owned(),
+            update(3, "offer", "79944", "0.5"),
+        ],
+    );
+    assert_eq!(live["venue"], "coinbase");
+    assert_eq!(live["unified_symbol"], "BTC/USDC:USDC");
+    assert_eq!(live["state"], "live");
+    assert_eq!(live["gaps"], 0);
+    assert_eq!(live["last_sequence_num"], 3);
+    assert_eq!(live["bids"][0], json!(["79943.8", "0.5"]));
+    assert_eq!(live["asks"][0], json!(["79944", "0.5"]));
+
+    let gap = run(
+        "gap.jsonl",
+        &[
+            snapshot.trim().to_owned(),
+            update(1, "bid", "79943.9", "0"),
+            update(3, "offer", "79944", "0.5"),
+        ],
+    );
+    assert_eq!(gap["state"], "stale");
+    assert_eq!(gap["gaps"], 1);
+}

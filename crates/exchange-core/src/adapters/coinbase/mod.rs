@@ -19,17 +19,44 @@
 //! - [`protocol`]: the WebSocket [`crate::session::SessionProtocol`] (one channel per subscribe
 //!   message, a fresh JWT per subscribe, frame classification).
 //!
-//! Nothing here performs I/O; the REST client and WebSocket sessions drive these pieces.
+//! Nothing above performs I/O. The I/O layer drives them on the shared plumbing:
+//!
+//! - [`config`]: base URLs by role (`rest`, `ws_market`, `ws_user`) and options.
+//! - [`http`]: the REST client (a JWT per request, the per-second limiter).
+//! - [`exchange`]: [`CoinbaseExchange`], the [`crate::Exchange`] implementation, with its REST
+//!   calls in `trading`, `account` and `market_data`, its sessions in `connection` and its
+//!   streams in `streams` (trades, ticker, candles), `book_driver` (the `level2` book) and
+//!   `user_stream` (orders and fills).
 
+mod account;
 pub mod auth;
 pub mod book;
+mod book_driver;
+pub mod config;
+mod connection;
 pub mod errors;
+pub mod exchange;
+pub mod http;
+mod market_data;
 pub mod parse;
 pub mod protocol;
 pub mod requests;
 pub mod rest_venue;
+mod streams;
 pub mod symbols;
+mod trading;
 pub mod user_fills;
+mod user_stream;
+
+pub use exchange::CoinbaseExchange;
+
+/// Registers `coinbase` with `factory`.
+pub fn register(factory: &mut crate::ExchangeFactory) -> crate::Result<()> {
+    factory.register(VENUE, |config| {
+        Ok(std::sync::Arc::new(CoinbaseExchange::new(config)?)
+            as std::sync::Arc<dyn crate::Exchange>)
+    })
+}
 
 /// The venue name used in the gateway.
 pub const VENUE: &str = "coinbase";

@@ -15,22 +15,45 @@
 //!   frame classification (§5.1, §5.2).
 //! - [`ws_orders`]: `add_order` / `cancel_order` frames for trading over v2 (§5.4).
 //!
-//! Nothing here performs I/O; the REST client and WebSocket sessions drive these pieces. The
-//! REST call counter and the per-pair trading counter live in [`crate::ratelimit::kraken`].
+//! Nothing above performs I/O; the REST call counter and the per-pair trading counter live in
+//! [`crate::ratelimit::kraken`]. The I/O layer drives them on the shared plumbing:
+//!
+//! - [`config`]: base URLs by role (`rest`, `ws_public`, `ws_auth`) and options.
+//! - [`rest_venue`] and [`http`]: signing with nonces, the error envelope, limiter feedback.
+//! - [`exchange`]: [`KrakenExchange`], the [`crate::Exchange`] implementation, with its REST
+//!   calls in `trading` and `market_data`, the book driver in [`book_driver`] and the private
+//!   stream in `executions`.
 
 pub mod auth;
 pub mod book;
+pub mod book_driver;
+pub mod config;
 pub mod errors;
+pub mod exchange;
+mod executions;
+pub mod http;
+mod market_data;
 pub mod parse;
 pub mod requests;
+pub mod rest_venue;
 pub mod symbols;
+mod trading;
 pub mod ws;
 pub mod ws_orders;
 
 pub use auth::{NonceGenerator, Signer};
 pub use book::{BookAction, BookState, KrakenBook};
+pub use exchange::KrakenExchange;
 pub use symbols::SymbolMap;
 pub use ws::{KrakenWsProtocol, WsKey};
 
 /// The venue name used in the gateway.
 pub const VENUE: &str = "kraken";
+
+/// Registers `kraken` (spot) with `factory`.
+pub fn register(factory: &mut crate::ExchangeFactory) -> crate::Result<()> {
+    factory.register(VENUE, |config| {
+        Ok(std::sync::Arc::new(KrakenExchange::new(config)?)
+            as std::sync::Arc<dyn crate::Exchange>)
+    })
+}
