@@ -10,3 +10,4 @@ mod kraken_live;
 mod order_validation;
 mod orderbook_props;
 mod plumbing;
+mod sim_control;

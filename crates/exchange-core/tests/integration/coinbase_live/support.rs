@@ -11,8 +11,10 @@ use exchange_core::{
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 use venue_sim::{SimConfig, VenueSim};
+
+pub use crate::sim_control::control_post;
 
 /// The official SDK's public test key name, venue-sim's default Coinbase key.
 pub const KEY_NAME: &str = "organizations/test-organization/apiKeys/test-api-key";
@@ -137,25 +139,6 @@ pub async fn first_data<T>(
     tokio::time::timeout(DEADLINE, wait)
         .await
         .expect("no matching item before the deadline")
-}
-
-pub fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(DEADLINE)
-        .build()
-        .unwrap()
-}
-
-pub async fn control_post(sim: &VenueSim, path: &str, body: Value) -> Value {
-    let r = http()
-        .post(format!("{}{path}", sim.addrs().control_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "control {path}: {}", r.status());
-    r.json().await.unwrap()
 }
 
 /// A book as a consumer builds it from a book subscription.

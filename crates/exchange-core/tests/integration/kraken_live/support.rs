@@ -13,6 +13,8 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use venue_sim::{DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, SimConfig, VenueSim};
 
+pub use crate::sim_control::{control_get, control_post};
+
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A quiet simulator: no background flow (tests step it), fast heartbeats.
@@ -159,36 +161,6 @@ pub async fn until_equal_to_truth(
     tokio::time::timeout(DEADLINE, wait)
         .await
         .expect("the book did not reach the venue's truth before the deadline");
-}
-
-pub fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(DEADLINE)
-        .build()
-        .unwrap()
-}
-
-pub async fn control_post(sim: &VenueSim, path: &str, body: Value) -> Value {
-    let r = http()
-        .post(format!("{}{path}", sim.addrs().control_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "control {path}: {}", r.status());
-    r.json().await.unwrap()
-}
-
-pub async fn control_get(sim: &VenueSim, path: &str) -> Value {
-    http()
-        .get(format!("{}{path}", sim.addrs().control_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 /// The venue's Kraken orders with this client order id.
