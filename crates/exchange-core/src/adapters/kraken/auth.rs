@@ -6,8 +6,11 @@
 //! (`kraken_sign_test_vectors.json`) pins it.
 //!
 //! Nonces must strictly increase per API key, or Kraken answers `EAPI:Invalid nonce`: the
-//! [`NonceGenerator`] hands out `max(now_ms, last + 1)` atomically, so concurrent requests never
-//! share or reverse a nonce, even when the clock steps back.
+//! [`NonceGenerator`] hands out `max(now_us, last + 1)` atomically, so concurrent requests never
+//! share or reverse a nonce, even when the clock steps back. Microseconds rather than
+//! milliseconds: a burst of calls pushes `last + 1` ahead of a millisecond clock, and a second
+//! client on the same key (another process, a restarted gateway) that starts from the clock
+//! would then send nonces Kraken has already seen.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -105,21 +108,21 @@ impl NonceGenerator {
         }
     }
 
-    /// The next nonce: the current time in milliseconds, or one more than the last nonce when
+    /// The next nonce: the current time in microseconds, or one more than the last nonce when
     /// the clock has not moved on (or stepped back).
     pub fn next(&self) -> u64 {
-        let now_ms = std::time::SystemTime::now()
+        let now_us = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
             .unwrap_or(0);
-        self.next_at(now_ms)
+        self.next_at(now_us)
     }
 
-    /// The next nonce given the clock reading `now_ms`: `max(now_ms, last + 1)`, atomically.
-    pub fn next_at(&self, now_ms: u64) -> u64 {
+    /// The next nonce given the clock reading `now` (µs): `max(now, last + 1)`, atomically.
+    pub fn next_at(&self, now: u64) -> u64 {
         let mut last = self.last.load(Ordering::Relaxed);
         loop {
-            let next = now_ms.max(last.saturating_add(1));
+            let next = now.max(last.saturating_add(1));
             match self
                 .last
                 .compare_exchange_weak(last, next, Ordering::AcqRel, Ordering::Relaxed)
