@@ -1,5 +1,5 @@
-//! venue-sim: a local Binance (spot, USD-M futures, margin) and Kraken (spot) for tests, demos
-//! and benchmarks.
+//! venue-sim: a local Binance (spot, USD-M futures, margin), Kraken (spot) and Coinbase Advanced
+//! Trade for tests, demos and benchmarks.
 //!
 //! - [`engine`]: the pure matching engine, accounts and the synthetic order flow.
 //! - [`binance`]: the Binance protocol (signing, parameters, errors, limits, payloads, routes).

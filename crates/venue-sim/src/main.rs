@@ -1,4 +1,5 @@
-//! The `venue-sim` binary: a local Binance (spot, USD-M futures, margin) on localhost.
+//! The `venue-sim` binary: a local Binance (spot, USD-M futures, margin), Kraken and Coinbase on
+//! localhost.
 
 use std::path::PathBuf;
 
