@@ -162,6 +162,23 @@ impl<K: Send + 'static, M: Send + 'static> SessionHandle<K, M> {
         self.request(|reply| Command::Send { frame, reply }).await
     }
 
+    /// Sends `protocol`'s unsubscribe frames for `key`, then its subscribe frames, on the live
+    /// connection (or queued while disconnected), so the venue restarts that one subscription —
+    /// with a fresh snapshot — and leaves the others alone. An error means some frame was not
+    /// sent; the caller then usually [`reconnect`](Self::reconnect)s.
+    pub async fn resend_subscription<P>(&self, protocol: &P, key: &K) -> Result<()>
+    where
+        P: SessionProtocol<Key = K, Message = M>,
+    {
+        let keys = std::slice::from_ref(key);
+        let mut frames = protocol.unsubscribe_frames(keys)?;
+        frames.extend(protocol.subscribe_frames(keys)?);
+        for frame in frames {
+            self.send(frame).await?;
+        }
+        Ok(())
+    }
+
     /// Drops the connection and reconnects (for an adapter that saw a sequence gap).
     pub async fn reconnect(&self) -> Result<()> {
         self.commands

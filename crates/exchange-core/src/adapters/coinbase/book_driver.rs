@@ -29,7 +29,7 @@ use super::exchange::CoinbaseExchange;
 use super::parse::ws::{Channel, ChannelBody};
 use super::protocol::{CoinbaseProtocol, StreamMessage, SubKey};
 use crate::model::{Symbol, now_ns};
-use crate::session::{SessionProtocol, SessionSubscription, SubscribeOptions};
+use crate::session::{SessionSubscription, SubscribeOptions};
 use crate::{BookUpdate, Result, StreamEvent, Subscription};
 
 /// Updates buffered for a slow subscriber before the driver waits for it.
@@ -117,25 +117,11 @@ impl Driver {
     /// Unsubscribes and subscribes this product's `level2` again on the live connection, which
     /// brings a fresh snapshot; should that fail, the connection is replaced.
     async fn resubscribe(&self) {
-        let keys = std::slice::from_ref(&self.key);
-        let frames = self.protocol.unsubscribe_frames(keys).and_then(|mut f| {
-            f.extend(self.protocol.subscribe_frames(keys)?);
-            Ok(f)
-        });
-        let sent = match frames {
-            Ok(frames) => {
-                let mut sent = Ok(());
-                for frame in frames {
-                    sent = self.session.send(frame).await;
-                    if sent.is_err() {
-                        break;
-                    }
-                }
-                sent
-            }
-            Err(e) => Err(e),
-        };
-        match sent {
+        match self
+            .session
+            .resend_subscription(self.protocol.as_ref(), &self.key)
+            .await
+        {
             Ok(()) => {
                 tracing::info!(product = %self.book.product_id(), "coinbase: level2 gap; resubscribed the book")
             }

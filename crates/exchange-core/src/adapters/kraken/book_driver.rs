@@ -22,7 +22,7 @@ use super::book::{BookAction, DEPTHS, KrakenBook};
 use super::exchange::{KrakenExchange, PublicSession};
 use super::ws::{KrakenWsProtocol, WsChannel, WsKey, WsMessage};
 use crate::model::{Symbol, now_ns};
-use crate::session::{SessionProtocol, SessionSubscription, SubscribeOptions};
+use crate::session::{SessionSubscription, SubscribeOptions};
 use crate::{BookUpdate, Result, StreamEvent, Subscription};
 
 /// Updates buffered for a slow subscriber before the driver waits for it.
@@ -96,25 +96,11 @@ impl Driver {
     /// Unsubscribes and subscribes this book again on the live connection (§5.3 step 4).
     /// Should that fail, the book stays stale until the connection is replaced.
     async fn resubscribe(&self) {
-        let keys = std::slice::from_ref(&self.key);
-        let frames = self.protocol.unsubscribe_frames(keys).and_then(|mut f| {
-            f.extend(self.protocol.subscribe_frames(keys)?);
-            Ok(f)
-        });
-        let sent = match frames {
-            Ok(frames) => {
-                let mut sent = Ok(());
-                for frame in frames {
-                    sent = self.session.send(frame).await;
-                    if sent.is_err() {
-                        break;
-                    }
-                }
-                sent
-            }
-            Err(e) => Err(e),
-        };
-        match sent {
+        match self
+            .session
+            .resend_subscription(self.protocol.as_ref(), &self.key)
+            .await
+        {
             Ok(()) => {
                 tracing::info!(symbol = %self.book.symbol(), "kraken: checksum mismatch; resubscribed the book")
             }
