@@ -45,11 +45,13 @@ pub enum Capability {
     SubscribeOhlcv,
     /// [`crate::Exchange::subscribe_account`]: the private order/fill/balance stream.
     SubscribeAccount,
+    /// [`crate::Exchange::fetch_order_fills`]: one order's executions over REST.
+    FetchOrderFills,
 }
 
 impl Capability {
     /// Every capability, in declaration order.
-    pub const ALL: [Capability; 14] = [
+    pub const ALL: [Capability; 15] = [
         Capability::FetchMarkets,
         Capability::FetchBalance,
         Capability::PlaceOrder,
@@ -64,6 +66,7 @@ impl Capability {
         Capability::SubscribeTicker,
         Capability::SubscribeOhlcv,
         Capability::SubscribeAccount,
+        Capability::FetchOrderFills,
     ];
 
     /// The name of the trait method this capability stands for (`fetch_ohlcv`); also its
@@ -84,6 +87,7 @@ impl Capability {
             Capability::SubscribeTicker => "subscribe_ticker",
             Capability::SubscribeOhlcv => "subscribe_ohlcv",
             Capability::SubscribeAccount => "subscribe_account",
+            Capability::FetchOrderFills => "fetch_order_fills",
         }
     }
 

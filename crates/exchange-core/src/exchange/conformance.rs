@@ -111,6 +111,12 @@ pub async fn check_undeclared(exchange: &dyn Exchange) -> Result<Vec<Violation>>
                 verdict(capability, exchange.subscribe_ohlcv(&symbol, tf).await)
             }
             Capability::SubscribeAccount => verdict(capability, exchange.subscribe_account().await),
+            Capability::FetchOrderFills => verdict(
+                capability,
+                exchange
+                    .fetch_order_fills(&symbol, &order.client_order_id)
+                    .await,
+            ),
         };
         violations.extend(found);
     }

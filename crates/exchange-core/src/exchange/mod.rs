@@ -37,7 +37,7 @@ use async_trait::async_trait;
 use tokio::sync::watch;
 
 use crate::model::{
-    AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
+    AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
 use crate::{BookUpdate, ConnectionState, ExchangeError, Result, Subscription};
@@ -125,6 +125,15 @@ pub trait Exchange: Send + Sync {
     async fn fetch_order_status(&self, symbol: &Symbol, client_order_id: &str) -> Result<Order> {
         let _ = (symbol, client_order_id);
         Err(self.not_supported(Capability::FetchOrderStatus))
+    }
+
+    /// Every execution of one order, by our client order id, oldest first, each with the venue's
+    /// trade id: the REST check of the private stream's fills (reconciliation after a restart or a
+    /// reconnect). An order the venue does not know is [`ExchangeError::OrderNotFound`].
+    /// Capability `fetch_order_fills`.
+    async fn fetch_order_fills(&self, symbol: &Symbol, client_order_id: &str) -> Result<Vec<Fill>> {
+        let _ = (symbol, client_order_id);
+        Err(self.not_supported(Capability::FetchOrderFills))
     }
 
     /// Open orders, of one symbol or of all. Capability `fetch_open_orders`.

@@ -87,6 +87,7 @@ async fn call(ex: &dyn Exchange, capability: Capability) -> Option<ExchangeError
         Capability::SubscribeTicker => ex.subscribe_ticker(&s).await.err(),
         Capability::SubscribeOhlcv => ex.subscribe_ohlcv(&s, tf).await.err(),
         Capability::SubscribeAccount => ex.subscribe_account().await.err(),
+        Capability::FetchOrderFills => ex.fetch_order_fills(&s, "t-1").await.err(),
         other => panic!("test does not know {other}"),
     }
 }
