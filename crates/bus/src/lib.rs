@@ -23,6 +23,6 @@ pub use error::{BusError, Result};
 pub use payload::{
     AccountError, AccountReply, AccountRequest, AccountResult, BookEvent, BookEventKind,
     BookSnapshotRecord, BookState, CandleMsg, FeedState, FeedStatus, OrderAction, OrderCommand,
-    OrderEvent, OrderEventKind, OrderRecord, Payload, Reject, TickerMsg, TradeMsg,
+    OrderEvent, OrderEventKind, OrderPhase, OrderRecord, Payload, Reject, TickerMsg, TradeMsg,
 };
 pub use subject::{AccountQuery, MdChannel, Subject};

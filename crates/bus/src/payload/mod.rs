@@ -15,7 +15,9 @@ mod order;
 pub use account::{AccountError, AccountReply, AccountRequest, AccountResult};
 pub use book::{BookEvent, BookEventKind, BookSnapshotRecord, BookState};
 pub use market::{CandleMsg, FeedState, FeedStatus, TickerMsg, TradeMsg};
-pub use order::{OrderAction, OrderCommand, OrderEvent, OrderEventKind, OrderRecord, Reject};
+pub use order::{
+    OrderAction, OrderCommand, OrderEvent, OrderEventKind, OrderPhase, OrderRecord, Reject,
+};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -3,6 +3,7 @@
 
 use exchange_core::ExchangeError;
 use exchange_core::model::{Fill, Order, OrderRequest, Symbol};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::payload;
@@ -299,14 +300,41 @@ impl OrderEvent {
 }
 payload!(OrderEvent, OrderEvent::VERSION);
 
+/// Where the order-gateway is with an order, beside the venue's own status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderPhase {
+    /// The place command was taken and the order may be on its way to the venue: the venue has
+    /// not answered yet. After a crash, reconciliation asks the venue by client order id.
+    Pending,
+    /// A place or cancel left the outcome unknown (timeout, 5xx); reconciliation follows.
+    Unknown,
+    /// The record holds what the venue said (or what validation decided).
+    #[default]
+    Known,
+}
+
+impl OrderPhase {
+    fn is_known(&self) -> bool {
+        *self == OrderPhase::Known
+    }
+}
+
 /// The current state of one order in KV `orders`, key `<venue>.<account>.<client_order_id>`.
+///
+/// Besides the order, the record keeps what the order-gateway needs to publish each event once:
+/// its `phase`, whether `accepted` was published, the venue trade ids of the fills published
+/// (`fill_ids`) and their summed quantity (`fills_quantity`), the request (to place it again if
+/// the venue never saw it) and the command's W3C `traceparent`. Fields at their default are left
+/// out.
 ///
 /// ```json
 /// {"v":1,"venue":"binance","account":"main","order":{"client_order_id":"strat1-000042",
 ///  "venue_order_id":"28","symbol":"BTC/USDT","side":"buy","order_type":"limit",
 ///  "time_in_force":"gtc","price":"43000.00","stop_price":null,"quantity":"0.010",
 ///  "filled_quantity":"0.010","average_price":"43000.00","status":"filled","post_only":false,
-///  "reduce_only":false,"created_ts_ns":1507725176595000000,"updated_ts_ns":1507725176599000000}}
+///  "reduce_only":false,"created_ts_ns":1507725176595000000,"updated_ts_ns":1507725176599000000},
+///  "accepted":true,"fill_ids":["1337","1338"],"fills_quantity":"0.010"}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRecord {
@@ -318,19 +346,59 @@ pub struct OrderRecord {
     pub account: String,
     /// The order.
     pub order: Order,
+    /// Where the gateway is with it (default `known`).
+    #[serde(default, skip_serializing_if = "OrderPhase::is_known")]
+    pub phase: OrderPhase,
+    /// Whether the `accepted` event was published.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub accepted: bool,
+    /// Venue trade ids of the fills published, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fill_ids: Vec<String>,
+    /// The quantity of the fills published.
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    pub fills_quantity: Decimal,
+    /// `unknown` events published so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknowns: u32,
+    /// Commands about this order refused so far (a cancel of a closed order, ...).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rejections: u32,
+    /// The place request, kept until the venue has acknowledged the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<OrderRequest>,
+    /// The W3C `traceparent` of the command that placed it; its events carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl OrderRecord {
     /// The schema version this build speaks.
     pub const VERSION: u16 = 1;
 
-    /// The record of `order` in `venue`/`account`.
+    /// The record of `order` in `venue`/`account`, phase `known`, nothing published yet.
     pub fn new(venue: impl Into<String>, account: impl Into<String>, order: Order) -> Self {
         OrderRecord {
             v: Self::VERSION,
             venue: venue.into(),
             account: account.into(),
             order,
+            phase: OrderPhase::Known,
+            accepted: false,
+            fill_ids: Vec::new(),
+            fills_quantity: Decimal::ZERO,
+            unknowns: 0,
+            rejections: 0,
+            request: None,
+            traceparent: None,
         }
     }
 }

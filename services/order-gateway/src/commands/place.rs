@@ -1,0 +1,221 @@
+//! `place`: one order to the venue, at most once.
+//!
+//! 1. A record exists and is settled: the command is a repeat. A new message (not a redelivery)
+//!    is answered with the order's current state; nothing reaches the venue.
+//! 2. A record exists but is `pending` or `unknown` (a crash or a timeout left it): *resolve* —
+//!    ask the venue by client order id; place only if the venue has never seen it.
+//! 3. No record: validate against the market's rules (a failure is a `rejected` event), write the
+//!    `pending` record (the intent, so a crash from here on is reconciled), then place.
+//! 4. The venue's answer: an order → `accepted` (and whatever it shows); a refusal → `rejected`
+//!    with the venue's reason; a timeout or 5xx → `unknown`, then resolve.
+//!
+//! The venue's client-order-id field carries ours, so even a second placement after a lost
+//! record is refused by the venue as a duplicate, which resolving turns back into the one order.
+
+use std::time::Duration;
+
+use bus::Reject;
+use exchange_core::model::{OrderRequest, Symbol};
+use exchange_core::{ErrorKind, ExchangeError};
+
+use super::outcome::{Delivery, Outcome};
+use crate::desk::Desk;
+use crate::error::Result;
+use crate::ledger::{self, LedgerError, Update};
+use crate::trace;
+
+/// Handles one place command.
+pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> Result<Outcome> {
+    let id = request.client_order_id.clone();
+    let headers = delivery.headers.as_ref();
+    loop {
+        if let Some(stored) = desk.journal.get(&id).await? {
+            let record = stored.record;
+            if record.phase == bus::OrderPhase::Known {
+                return repeat(desk, &record, delivery).await;
+            }
+            let request = record.request.clone().unwrap_or(request);
+            return resolve(desk, &request, delivery).await;
+        }
+        if let Err(reason) = check(desk, &request) {
+            let update = Update::PlaceRejected {
+                request: request.clone(),
+                reason,
+            };
+            desk.journal.apply(&id, update, headers).await?.ok();
+            return Ok(Outcome::Rejected);
+        }
+        let pending = Update::Pending {
+            request: request.clone(),
+            traceparent: trace::traceparent_of(headers),
+        };
+        match desk.journal.apply(&id, pending, headers).await? {
+            Ok(_) => return send(desk, &request, delivery).await,
+            // Another instance or lane wrote it first: look again.
+            Err(LedgerError::Exists(_)) => continue,
+            Err(e @ LedgerError::NoRecord(_)) => return Err(e.into()),
+        }
+    }
+}
+
+/// Checks the request against the market's rules before the venue sees it.
+pub fn check(desk: &Desk, request: &OrderRequest) -> std::result::Result<(), Reject> {
+    let Some(market) = desk.market(&request.symbol) else {
+        return Err(Reject::new(
+            "bad_symbol",
+            format!("{} does not list {}", desk.venue(), request.symbol),
+        ));
+    };
+    request
+        .validate(&market)
+        .map_err(|e| Reject::from_exchange_error(&e))
+}
+
+/// Whether an error of a place or cancel leaves its outcome unknown.
+pub fn is_unknown_outcome(error: &ExchangeError) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::UnknownOrderStatus
+            | ErrorKind::Timeout
+            | ErrorKind::Connection
+            | ErrorKind::ExchangeUnavailable
+    )
+}
+
+fn is_duplicate_at_venue(error: &ExchangeError) -> bool {
+    error.reason_code() == "duplicate_client_order_id"
+}
+
+/// Places the order and records the venue's answer.
+async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Result<Outcome> {
+    let id = &request.client_order_id;
+    let headers = delivery.headers.as_ref();
+    match desk.exchange.place_order(request).await {
+        Ok(order) => {
+            desk.journal
+                .apply(id, Update::Venue(order), headers)
+                .await?
+                .ok();
+            Ok(Outcome::Done)
+        }
+        Err(e) if is_duplicate_at_venue(&e) => {
+            tracing::warn!(client_order_id = %id, error = %e, "the venue already has this client order id; resolving");
+            resolve(desk, request, delivery).await
+        }
+        Err(e) if is_unknown_outcome(&e) => {
+            desk.metrics.unknown_outcomes(desk.venue()).inc();
+            tracing::warn!(client_order_id = %id, error = %e, "place outcome unknown; resolving");
+            desk.journal
+                .apply(id, Update::Unknown(e.to_string()), headers)
+                .await?
+                .ok();
+            resolve(desk, request, delivery).await
+        }
+        Err(e) => {
+            tracing::info!(client_order_id = %id, error = %e, "the venue refused the order");
+            let update = Update::PlaceRejected {
+                request: request.clone(),
+                reason: Reject::from_exchange_error(&e),
+            };
+            desk.journal.apply(id, update, headers).await?.ok();
+            Ok(Outcome::Rejected)
+        }
+    }
+}
+
+/// Asks the venue about an order whose placement may or may not have happened; places it only
+/// when the venue has never seen it.
+async fn resolve(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Result<Outcome> {
+    let id = &request.client_order_id;
+    let mut backoff = Duration::from_millis(desk.config.resolve_backoff_ms);
+    for attempt in 0..desk.config.resolve_attempts.max(1) {
+        match desk.exchange.fetch_order_status(&request.symbol, id).await {
+            Ok(order) => {
+                settle(desk, &request.symbol, order, delivery.headers.as_ref()).await?;
+                return Ok(Outcome::Done);
+            }
+            Err(e) if e.kind() == ErrorKind::OrderNotFound => {
+                tracing::info!(client_order_id = %id, attempt, "the venue never saw the order; placing it");
+                return Box::pin(send(desk, request, delivery)).await;
+            }
+            Err(e) => {
+                tracing::warn!(client_order_id = %id, attempt, error = %e, "order status query failed");
+                tokio::time::sleep(e.retry_after().unwrap_or(backoff)).await;
+                backoff = backoff.saturating_mul(2);
+            }
+        }
+    }
+    Ok(Outcome::Retry(format!(
+        "the outcome of {id} could not be settled with the venue yet"
+    )))
+}
+
+/// Records what the venue says of an order, fetching its fills first when the venue reports
+/// more filled than the fills published (the REST check of the private stream).
+pub async fn settle(
+    desk: &Desk,
+    symbol: &Symbol,
+    order: exchange_core::model::Order,
+    headers: Option<&async_nats::HeaderMap>,
+) -> Result<()> {
+    let id = order.client_order_id.clone();
+    let published = desk
+        .journal
+        .get(&id)
+        .await?
+        .map(|s| s.record.fills_quantity)
+        .unwrap_or_default();
+    if order.filled_quantity > published
+        && desk
+            .exchange
+            .has(exchange_core::Capability::FetchOrderFills)
+    {
+        match desk.exchange.fetch_order_fills(symbol, &id).await {
+            Ok(fills) => {
+                desk.journal
+                    .apply(&id, Update::Venue(order.clone()), headers)
+                    .await?
+                    .ok();
+                for fill in fills {
+                    desk.journal
+                        .apply(&id, Update::Fill(fill), headers)
+                        .await?
+                        .ok();
+                }
+            }
+            Err(e) => {
+                tracing::warn!(client_order_id = %id, error = %e, "fetching the order's fills failed; the private stream or the next reconciliation brings them");
+                desk.journal
+                    .apply(&id, Update::Venue(order), headers)
+                    .await?
+                    .ok();
+                return Ok(());
+            }
+        }
+    }
+    desk.journal
+        .apply(&id, Update::Settle(order), headers)
+        .await?
+        .ok();
+    Ok(())
+}
+
+/// Answers a repeated place of a settled order with its current state (a new message only: a
+/// redelivery of the same message already had its events).
+async fn repeat(desk: &Desk, record: &bus::OrderRecord, delivery: &Delivery) -> Result<Outcome> {
+    if !delivery.is_redelivery() {
+        let id = &record.order.client_order_id;
+        let suffix = format!("repeat:{}", delivery.stream_sequence);
+        let msg_id = ledger::event_msg_id(desk.venue(), desk.account(), id, &suffix);
+        let headers = trace::event_headers(delivery.headers.as_ref(), None);
+        desk.journal
+            .publish(
+                Some(id),
+                ledger::current_state(record),
+                Some(&msg_id),
+                &headers,
+            )
+            .await?;
+    }
+    Ok(Outcome::Duplicate)
+}

@@ -1,0 +1,126 @@
+//! Reconciliation: the venue's view of the desk's orders into the journal, on start and after
+//! every NATS or venue reconnect, before commands are taken again.
+//!
+//! 1. The venue's open orders, each recorded (an order placed elsewhere becomes tracked).
+//! 2. Every record the journal still has to settle (pending, unknown, open, or filled at the venue
+//!    beyond the fills published): its status queried by client order id, its fills fetched when
+//!    the venue shows more filled than published (each fill published once, by trade id), then
+//!    the status settled.
+//!
+//! A `pending`/`unknown` order the venue has never seen is left alone: its place command is still
+//! unacknowledged in the work queue and comes back, and only then is it placed.
+
+use std::time::Duration;
+
+use exchange_core::{Capability, ErrorKind};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::commands::place::settle;
+use crate::desk::Desk;
+use crate::error::Result;
+use crate::ledger::{self, Update};
+
+/// What one reconciliation did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Open orders the venue listed.
+    pub open: usize,
+    /// Records looked at again.
+    pub checked: usize,
+    /// Records the venue did not know (left to their commands).
+    pub unseen: usize,
+}
+
+/// Reconciles the desk once.
+pub async fn reconcile(desk: &Desk) -> Result<Summary> {
+    let mut summary = Summary::default();
+    if desk.exchange.has(Capability::FetchOpenOrders) {
+        for order in desk.exchange.fetch_open_orders(None).await? {
+            if bus::subject::check_token("client_order_id", &order.client_order_id).is_err() {
+                continue;
+            }
+            summary.open += 1;
+            let id = order.client_order_id.clone();
+            desk.journal
+                .apply(&id, Update::Venue(order), None)
+                .await?
+                .ok();
+        }
+    }
+    for id in desk.journal.client_order_ids().await? {
+        let Some(stored) = desk.journal.get(&id).await? else {
+            continue;
+        };
+        let record = stored.record;
+        if !ledger::needs_reconciliation(&record) {
+            continue;
+        }
+        summary.checked += 1;
+        let symbol = record.order.symbol.clone();
+        match desk.exchange.fetch_order_status(&symbol, &id).await {
+            Ok(order) => settle(desk, &symbol, order, None).await?,
+            Err(e) if e.kind() == ErrorKind::OrderNotFound => {
+                summary.unseen += 1;
+                tracing::info!(client_order_id = %id, phase = ?record.phase, "the venue does not know this order");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(summary)
+}
+
+/// Asks a desk's reconciler to run; repeated asks while one is pending coalesce.
+#[derive(Debug, Clone)]
+pub struct Trigger(mpsc::Sender<&'static str>);
+
+impl Trigger {
+    /// Asks for a reconciliation, for `why` (logged).
+    pub fn fire(&self, why: &'static str) {
+        let _ = self.0.try_send(why);
+    }
+}
+
+/// The reconciler of one desk and its trigger.
+pub fn reconciler(desk: Desk, token: CancellationToken) -> (Trigger, impl Future<Output = ()>) {
+    let (tx, rx) = mpsc::channel(1);
+    (Trigger(tx), run(desk, rx, token))
+}
+
+/// Runs a reconciliation per trigger: the desk stops taking commands, reconciles (retrying until
+/// it succeeds), and takes commands again.
+async fn run(desk: Desk, mut rx: mpsc::Receiver<&'static str>, token: CancellationToken) {
+    loop {
+        let why = tokio::select! {
+            () = token.cancelled() => return,
+            why = rx.recv() => match why { Some(why) => why, None => return },
+        };
+        desk.set_ready(false);
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            match reconcile(&desk).await {
+                Ok(summary) => {
+                    desk.metrics.reconciliations(desk.venue(), "ok").inc();
+                    tracing::info!(
+                        venue = desk.venue(),
+                        account = desk.account(),
+                        why,
+                        ?summary,
+                        "reconciled with the venue"
+                    );
+                    break;
+                }
+                Err(e) => {
+                    desk.metrics.reconciliations(desk.venue(), "failed").inc();
+                    tracing::warn!(venue = desk.venue(), account = desk.account(), why, error = %e, "reconciliation failed; retrying");
+                    tokio::select! {
+                        () = token.cancelled() => return,
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        desk.set_ready(true);
+    }
+}
