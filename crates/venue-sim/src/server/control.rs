@@ -30,6 +30,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/faults/http", post(fault_http))
         .route("/faults/latency", post(fault_latency))
         .route("/faults/order-timeout", post(fault_order_timeout))
+        .route("/faults/order-slow-reply", post(fault_order_slow_reply))
         .route("/faults/skip-depth", post(fault_skip))
         .route("/faults/corrupt-checksum", post(fault_corrupt))
         .route("/faults/clear", post(fault_clear))
@@ -269,6 +270,21 @@ async fn fault_order_timeout(
     Json(r): Json<TimeoutFault>,
 ) -> Response {
     s.faults().set_order_timeouts(r.api, r.count);
+    Json(json!({"ok": true})).into_response()
+}
+
+#[derive(Deserialize)]
+struct SlowReplyFault {
+    api: ApiKind,
+    ms: u64,
+    count: u32,
+}
+
+async fn fault_order_slow_reply(
+    State(s): State<Arc<Shared>>,
+    Json(r): Json<SlowReplyFault>,
+) -> Response {
+    s.faults().set_order_slow_replies(r.api, r.ms, r.count);
     Json(json!({"ok": true})).into_response()
 }
 

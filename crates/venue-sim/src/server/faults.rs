@@ -38,6 +38,7 @@ pub struct Faults {
     http: HashMap<ApiKind, (u16, u32)>,
     latency_ms: HashMap<ApiKind, u64>,
     order_timeouts: HashMap<ApiKind, u32>,
+    order_slow_replies: HashMap<ApiKind, (u64, u32)>,
     skip_depth: HashSet<String>,
     corrupt_checksum: HashSet<String>,
 }
@@ -82,6 +83,22 @@ impl Faults {
             }
             _ => false,
         }
+    }
+
+    /// Makes the next `count` accepted orders on `api` hold their answer `ms` after the order
+    /// took effect: the venue has the order while the client still waits.
+    pub fn set_order_slow_replies(&mut self, api: ApiKind, ms: u64, count: u32) {
+        self.order_slow_replies.insert(api, (ms, count));
+    }
+
+    /// Consumes one slow order reply, if any: how long to hold the answer.
+    pub fn take_order_slow_reply(&mut self, api: ApiKind) -> Option<u64> {
+        let entry = self.order_slow_replies.get_mut(&api)?;
+        if entry.1 == 0 {
+            return None;
+        }
+        entry.1 -= 1;
+        Some(entry.0)
     }
 
     /// Drops the next depth diff of `symbol` on `market` (`spot` / `futures`).

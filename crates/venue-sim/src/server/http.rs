@@ -213,6 +213,16 @@ async fn handle(
         }
         other => other,
     };
+    let slow = match &result {
+        Ok(_) if ep.places_order => shared.faults().take_order_slow_reply(rest.api),
+        _ => None,
+    };
+    if let Some(ms) = slow {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(ms)) => {}
+            _ = shared.cancel.cancelled() => {}
+        }
+    }
     match result {
         Ok(body) => {
             let mut resp = (

@@ -112,6 +112,49 @@ async fn forced_statuses_latency_and_order_timeout() {
 }
 
 #[tokio::test]
+async fn a_slow_order_reply_arrives_after_the_order_took_effect() {
+    let sim = start_quiet().await;
+    let b = sim.addrs().spot_rest_url();
+    control_post(
+        &sim,
+        "/faults/order-slow-reply",
+        json!({"api":"spot_rest","ms":60_000,"count":1}),
+    )
+    .await;
+    let placing = tokio::spawn(async move {
+        signed_json(Method::POST, &b, "/api/v3/order",
+            "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=50000&newClientOrderId=slow1").await
+    });
+    // The order is in the truth while its answer is still held.
+    let mut seen = false;
+    for _ in 0..200 {
+        let orders = control_get(&sim, "/truth/orders?market=spot&symbol=BTCUSDT").await;
+        if orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["clientOrderId"] == "slow1" && o["status"] == "NEW")
+        {
+            seen = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen, "the order never took effect");
+    assert!(!placing.is_finished(), "the answer was not held");
+    placing.abort();
+    // Only one reply was slowed: the next order answers at once.
+    let (status, body) = signed_json(Method::POST, &sim.addrs().spot_rest_url(), "/api/v3/order",
+        "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=50000&newClientOrderId=fast1").await;
+    assert_eq!(
+        (status, body["clientOrderId"].as_str()),
+        (200, Some("fast1"))
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn drop_and_freeze_connections() {
     let sim = start_quiet().await;
     let url = format!("{}/ws", sim.addrs().spot_ws_url());
