@@ -43,6 +43,8 @@ pub struct GatewayConfig {
     pub health: HealthConfig,
     /// `[orders]`.
     pub orders: OrdersConfig,
+    /// `[jetstream]`: the order streams' and buckets' definitions.
+    pub jetstream: JetStreamSection,
     /// `[venues.<name>]`: the venues and accounts this instance serves.
     pub venues: BTreeMap<String, VenueConfig>,
     /// `[credentials.<venue>.<account>]` (see `docs/credentials.md`); the environment wins.
@@ -123,6 +125,37 @@ impl OrdersConfig {
     }
 }
 
+/// `[jetstream]`: how the gateway defines the order streams and the `orders` bucket at start
+/// (`bus::jetstream::ensure`; every service must agree, or they redefine each other).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JetStreamSection {
+    /// How long JetStream remembers a `Nats-Msg-Id` to drop repeats, ms (default 120 000).
+    pub duplicate_window_ms: u64,
+    /// Replicas of every stream and bucket (default 1; 3 on a cluster).
+    pub replicas: usize,
+}
+
+impl Default for JetStreamSection {
+    fn default() -> Self {
+        JetStreamSection {
+            duplicate_window_ms: 120_000,
+            replicas: 1,
+        }
+    }
+}
+
+impl JetStreamSection {
+    /// The bus definitions with these settings.
+    pub fn definitions(&self) -> bus::jetstream::JetStreamConfig {
+        bus::jetstream::JetStreamConfig {
+            duplicate_window: Duration::from_millis(self.duplicate_window_ms),
+            replicas: self.replicas,
+            ..Default::default()
+        }
+    }
+}
+
 fn encoding<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Encoding, D::Error> {
     let text = String::deserialize(d)?;
     text.parse()
@@ -177,6 +210,11 @@ impl GatewayConfig {
         }
         if orders.max_deliveries < 2 {
             return bad("orders.max_deliveries must be at least 2".into());
+        }
+        if self.jetstream.duplicate_window_ms < 100 || self.jetstream.replicas == 0 {
+            return bad(
+                "jetstream.duplicate_window_ms must be at least 100 and replicas at least 1".into(),
+            );
         }
         if self.venues.is_empty() {
             return bad("no venues configured: add a [venues.<name>] section".into());

@@ -104,7 +104,9 @@ impl OrderGateway {
         let health =
             HealthServer::start(&config.health, registry, readiness.clone(), &frame).await?;
         let js = jetstream::new(nats.client.clone());
-        let stores = ensure_definitions(&js, &readiness, desks_shutdown.token()).await?;
+        let definitions = config.jetstream.definitions();
+        let stores =
+            ensure_definitions(&js, &definitions, &readiness, desks_shutdown.token()).await?;
 
         let mut triggers = Vec::new();
         let mut adapters = Vec::new();
@@ -208,12 +210,13 @@ fn desk_check(venue: &str, account: &str) -> String {
 /// Creates or updates the order streams and buckets, retrying while NATS refuses.
 async fn ensure_definitions(
     js: &jetstream::Context,
+    definitions: &JetStreamConfig,
     readiness: &Readiness,
     token: &CancellationToken,
 ) -> Result<bus::jetstream::BusStores> {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match bus::jetstream::ensure(js, &JetStreamConfig::default()).await {
+        match bus::jetstream::ensure(js, definitions).await {
             Ok(stores) => {
                 readiness.set("jetstream", Ok(()));
                 return Ok(stores);

@@ -370,6 +370,10 @@ pub struct OrderRecord {
     /// The W3C `traceparent` of the command that placed it; its events carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traceparent: Option<String>,
+    /// The `ORDERS_CMD` stream sequence of the place command that created the record: a
+    /// redelivery of that message is not a repeat of the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_sequence: Option<u64>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -399,6 +403,7 @@ impl OrderRecord {
             rejections: 0,
             request: None,
             traceparent: None,
+            command_sequence: None,
         }
     }
 }

@@ -41,6 +41,7 @@ pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> R
             let update = Update::PlaceRejected {
                 request: request.clone(),
                 reason,
+                command_sequence: Some(delivery.stream_sequence),
             };
             desk.journal.apply(&id, update, headers).await?.ok();
             return Ok(Outcome::Rejected);
@@ -48,6 +49,7 @@ pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> R
         let pending = Update::Pending {
             request: request.clone(),
             traceparent: trace::traceparent_of(headers),
+            command_sequence: Some(delivery.stream_sequence),
         };
         match desk.journal.apply(&id, pending, headers).await? {
             Ok(_) => return send(desk, &request, delivery).await,
@@ -116,6 +118,7 @@ async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Resul
             let update = Update::PlaceRejected {
                 request: request.clone(),
                 reason: Reject::from_exchange_error(&e),
+                command_sequence: Some(delivery.stream_sequence),
             };
             desk.journal.apply(id, update, headers).await?.ok();
             Ok(Outcome::Rejected)
@@ -200,10 +203,12 @@ pub async fn settle(
     Ok(())
 }
 
-/// Answers a repeated place of a settled order with its current state (a new message only: a
-/// redelivery of the same message already had its events).
+/// Answers a repeated place of a settled order with its current state — only for another
+/// message: a redelivery of the message that created the record (known by its stream sequence,
+/// which survives a NATS restart where the delivery count may not) already had its events.
 async fn repeat(desk: &Desk, record: &bus::OrderRecord, delivery: &Delivery) -> Result<Outcome> {
-    if !delivery.is_redelivery() {
+    let same_message = record.command_sequence == Some(delivery.stream_sequence);
+    if !same_message && !delivery.is_redelivery() {
         let id = &record.order.client_order_id;
         let suffix = format!("repeat:{}", delivery.stream_sequence);
         let msg_id = ledger::event_msg_id(desk.venue(), desk.account(), id, &suffix);

@@ -38,6 +38,8 @@ pub enum Update {
         request: OrderRequest,
         /// The command's W3C `traceparent`.
         traceparent: Option<String>,
+        /// The command's sequence in `ORDERS_CMD`.
+        command_sequence: Option<u64>,
     },
     /// The venue's view of the order (place or cancel answer, status query, private stream).
     Venue(Order),
@@ -52,6 +54,8 @@ pub enum Update {
         request: OrderRequest,
         /// Why.
         reason: Reject,
+        /// The command's sequence in `ORDERS_CMD`.
+        command_sequence: Option<u64>,
     },
     /// A command about a known order (a cancel) was refused; the order is unchanged.
     CommandRejected(Reject),
@@ -107,19 +111,32 @@ pub fn apply(
             Update::Pending {
                 request,
                 traceparent,
+                command_sequence,
             },
         ) => {
             let mut record = OrderRecord::new(venue, account, order_of(&request, now_ns));
             record.phase = OrderPhase::Pending;
             record.request = Some(request);
             record.traceparent = traceparent;
-            Step::new(record)
+            record.command_sequence = command_sequence;
+            let mut step = Step::new(record);
+            step.changed = true;
+            step
         }
-        (current, Update::PlaceRejected { request, reason }) => match current {
+        (
+            current,
+            Update::PlaceRejected {
+                request,
+                reason,
+                command_sequence,
+            },
+        ) => match current {
             Some(r) if r.accepted => command_rejected(r.clone(), reason),
             _ => {
                 let mut record = current.cloned().unwrap_or_else(|| {
-                    OrderRecord::new(venue, account, order_of(&request, now_ns))
+                    let mut record = OrderRecord::new(venue, account, order_of(&request, now_ns));
+                    record.command_sequence = command_sequence;
+                    record
                 });
                 place_rejected(&mut record, reason, now_ns)
             }

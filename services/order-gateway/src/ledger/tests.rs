@@ -74,16 +74,21 @@ fn pending() -> Update {
     Update::Pending {
         request: request(),
         traceparent: Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into()),
+        command_sequence: Some(42),
     }
 }
 
 #[test]
 fn pending_writes_a_record_and_publishes_nothing() {
+    let step = apply("binance", "main", None, pending(), 10).unwrap();
+    assert!(step.changed, "the intent must be written");
+    assert!(step.events.is_empty());
     let (record, ids, _) = run(vec![pending()]);
     let record = record.unwrap();
     assert_eq!(record.phase, OrderPhase::Pending);
     assert_eq!(record.request, Some(request()));
     assert!(record.traceparent.is_some());
+    assert_eq!(record.command_sequence, Some(42));
     assert!(ids.is_empty());
 }
 
@@ -231,6 +236,7 @@ fn a_rejected_place_is_terminal_and_answers_repeats_as_rejected() {
     let (record, ids, kinds) = run(vec![Update::PlaceRejected {
         request: request(),
         reason: reason.clone(),
+        command_sequence: Some(7),
     }]);
     assert_eq!(ids, vec!["rejected"]);
     assert_eq!(
@@ -245,6 +251,7 @@ fn a_rejected_place_is_terminal_and_answers_repeats_as_rejected() {
         }
     );
     let record = record.unwrap();
+    assert_eq!(record.command_sequence, Some(7));
     assert!(!needs_reconciliation(&record));
     assert!(matches!(
         current_state(&record),

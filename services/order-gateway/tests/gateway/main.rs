@@ -1,1 +1,16 @@
-//! placeholder
+//! The order-gateway against a real nats-server (testkit) and venue-sim over real sockets.
+//!
+//! - [`lifecycle`]: an order placed, filled in parts, each fill once; a cancel; a rejection by
+//!   validation; account queries; trace context from command to events.
+//! - [`idempotency`]: one command three times (inside and after the duplicate window) → one
+//!   order; an unknown place outcome reconciled without a second placement.
+//! - [`bad_input`]: each kind of bad payload → a rejected event or a terminated message, and the
+//!   next good command still goes through.
+//! - [`restarts`]: NATS restarted mid-stream; the gateway binary SIGKILLed between the venue's
+//!   acceptance and its own ack.
+
+mod bad_input;
+mod harness;
+mod idempotency;
+mod lifecycle;
+mod restarts;

@@ -1,0 +1,323 @@
+//! The stack of the tests: nats-server, a quiet venue-sim, the order-gateway (in-process or as
+//! its binary), and a plain NATS client that sends commands and reads the event stream.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_nats::HeaderMap;
+use async_nats::jetstream::{self, consumer};
+use bus::{Encoding, OrderAction, OrderCommand, OrderEvent, OrderEventKind};
+use exchange_core::model::{OrderRequest, OrderType, Side, TimeInForce};
+use futures_util::StreamExt;
+use order_gateway::config::{OrdersConfig, VenueConfig};
+use order_gateway::{GatewayConfig, OrderGateway};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use testkit::NatsServer;
+use tokio_util::sync::CancellationToken;
+use venue_sim::{DEFAULT_API_KEY, DEFAULT_SECRET_KEY, SimConfig, VenueSim};
+
+/// How long any one condition may take.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The test stack.
+pub struct Stack {
+    pub nats: NatsServer,
+    pub sim: VenueSim,
+    pub client: async_nats::Client,
+    pub js: jetstream::Context,
+}
+
+impl Stack {
+    /// nats-server and a quiet venue-sim (no background flow: every fill comes from the test).
+    pub async fn start() -> Stack {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let nats = NatsServer::start().await.unwrap();
+        let sim = VenueSim::start(SimConfig {
+            flow_rate: 0,
+            tick_ms: 20,
+            ..SimConfig::for_tests()
+        })
+        .await
+        .unwrap();
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connect(nats.url())
+            .await
+            .unwrap();
+        let js = jetstream::new(client.clone());
+        Stack {
+            nats,
+            sim,
+            client,
+            js,
+        }
+    }
+
+    /// The gateway's configuration for this stack: Binance spot on venue-sim, account `main`.
+    pub fn config(&self) -> GatewayConfig {
+        let mut config = GatewayConfig::default();
+        config.nats.url = self.nats.url();
+        config.health.listen = "127.0.0.1:0".into();
+        config.orders = OrdersConfig {
+            retry_delay_ms: 100,
+            resolve_backoff_ms: 50,
+            ack_wait_ms: 5_000,
+            ..OrdersConfig::default()
+        };
+        let a = self.sim.addrs();
+        let base_urls: BTreeMap<String, String> = [
+            ("spot_rest", a.spot_rest_url()),
+            ("spot_ws", a.spot_ws_url()),
+            ("ws_api", a.ws_api_url()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        config.venues.insert(
+            "binance".into(),
+            VenueConfig {
+                base_urls,
+                options: serde_json::json!({"ticker_24h": false}),
+                ..VenueConfig::default()
+            },
+        );
+        config.credentials = serde_json::from_value(serde_json::json!({
+            "binance": {"main": {"api_key": DEFAULT_API_KEY, "api_secret": DEFAULT_SECRET_KEY}}
+        }))
+        .unwrap();
+        config
+    }
+
+    /// Starts the gateway in-process with `config` and waits until it takes commands.
+    pub async fn gateway(&self, config: GatewayConfig) -> (OrderGateway, CancellationToken) {
+        let token = CancellationToken::new();
+        let factory = order_gateway::run::default_factory(&config).unwrap();
+        let gateway = OrderGateway::start(config, factory, &token).await.unwrap();
+        let ready = gateway.readiness().clone();
+        testkit::wait_until(DEADLINE, "the order-gateway ready", || {
+            let ready = ready.clone();
+            async move { ready.is_ready() }
+        })
+        .await
+        .unwrap();
+        (gateway, token)
+    }
+
+    /// Publishes `command` (with its `Nats-Msg-Id`), retrying while NATS is away; returns
+    /// whether JetStream called it a duplicate.
+    pub async fn send(&self, command: &OrderCommand, headers: HeaderMap) -> bool {
+        let mut last = String::new();
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        while tokio::time::Instant::now() < deadline {
+            match bus::publish::publish_order_command(
+                &self.js,
+                "binance",
+                "main",
+                command,
+                Encoding::Json,
+                headers.clone(),
+            )
+            .await
+            {
+                Ok(ack) => return ack.duplicate,
+                Err(e) => last = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not publish {}: {last}", command.msg_id());
+    }
+
+    /// Publishes raw bytes on the command subject with `msg_id`.
+    pub async fn send_raw(&self, payload: &[u8], headers: HeaderMap, msg_id: &str) {
+        let mut headers = headers;
+        headers.insert("Nats-Msg-Id", msg_id);
+        self.js
+            .publish_with_headers("orders.cmd.binance.main", headers, payload.to_vec().into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+
+    /// Every event of `binance`/`main` in the event stream so far, with its headers.
+    pub async fn events(&self) -> Vec<(OrderEvent, Option<HeaderMap>)> {
+        let Ok(mut stream) = self.js.get_stream("ORDERS_EVT").await else {
+            return Vec::new();
+        };
+        let last = match stream.info().await {
+            Ok(info) => info.state.last_sequence,
+            Err(_) => return Vec::new(),
+        };
+        if last == 0 {
+            return Vec::new();
+        }
+        let consumer = stream
+            .create_consumer(consumer::pull::OrderedConfig {
+                filter_subject: "orders.evt.binance.main".into(),
+                deliver_policy: consumer::DeliverPolicy::All,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let mut messages = consumer.messages().await.unwrap();
+        let mut out = Vec::new();
+        loop {
+            let Ok(Some(Ok(message))) =
+                tokio::time::timeout(Duration::from_secs(2), messages.next()).await
+            else {
+                break;
+            };
+            let info = message.info().map(|i| (i.stream_sequence, i.pending));
+            let event: OrderEvent = bus::codec::decode(
+                &message.payload,
+                Encoding::from_headers(message.headers.as_ref()).unwrap(),
+            )
+            .unwrap();
+            out.push((event, message.headers.clone()));
+            match info {
+                Ok((seq, pending)) if pending == 0 || seq >= last => break,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The events about `id`, as their `type` tags.
+    pub async fn kinds_of(&self, id: &str) -> Vec<&'static str> {
+        self.events()
+            .await
+            .into_iter()
+            .filter(|(e, _)| e.client_order_id.as_deref() == Some(id))
+            .map(|(e, _)| order_gateway::journal::event_type(&e.kind))
+            .collect()
+    }
+
+    /// Waits until the events about `id` include `kind`; returns them.
+    pub async fn wait_event(&self, id: &str, kind: &'static str) -> Vec<&'static str> {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            let seen = self.kinds_of(id).await;
+            if seen.contains(&kind) {
+                return seen;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no {kind} event for {id} within {DEADLINE:?}; events: {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// venue-sim's orders of the spot account with client order id `id`.
+    pub async fn venue_orders(&self, id: &str) -> Vec<Value> {
+        let all = control_get(&self.sim, "/truth/orders?market=spot").await;
+        all.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o["clientOrderId"] == id)
+            .collect()
+    }
+
+    /// venue-sim's fills (executions) of the spot account.
+    pub async fn venue_fills(&self) -> Vec<Value> {
+        control_get(&self.sim, "/truth/fills?market=spot")
+            .await
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Stops everything.
+    pub async fn stop(self) {
+        self.sim.shutdown().await;
+    }
+}
+
+/// A place command.
+pub fn place(
+    id: &str,
+    side: Side,
+    order_type: OrderType,
+    qty: Decimal,
+    price: Option<Decimal>,
+) -> OrderCommand {
+    OrderCommand::new(
+        OrderAction::Place(OrderRequest {
+            client_order_id: id.into(),
+            symbol: "BTC/USDT".parse().unwrap(),
+            side,
+            order_type,
+            quantity: qty,
+            price,
+            stop_price: None,
+            time_in_force: if order_type == OrderType::Market {
+                TimeInForce::Ioc
+            } else {
+                TimeInForce::Gtc
+            },
+            expire_ts_ns: None,
+            post_only: false,
+            reduce_only: false,
+        }),
+        1,
+    )
+}
+
+/// A cancel command.
+pub fn cancel(id: &str) -> OrderCommand {
+    OrderCommand::new(
+        OrderAction::Cancel {
+            client_order_id: id.into(),
+            symbol: "BTC/USDT".parse().unwrap(),
+        },
+        1,
+    )
+}
+
+/// The event's fill, if it has one.
+pub fn fill_of(kind: &OrderEventKind) -> Option<&exchange_core::model::Fill> {
+    match kind {
+        OrderEventKind::PartiallyFilled { fill, .. } | OrderEventKind::Filled { fill, .. } => {
+            fill.as_ref()
+        }
+        _ => None,
+    }
+}
+
+/// A plain HTTP client for venue-sim's control API.
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(DEADLINE)
+        .build()
+        .unwrap()
+}
+
+/// GETs a control route.
+pub async fn control_get(sim: &VenueSim, path: &str) -> Value {
+    http()
+        .get(format!("{}{path}", sim.addrs().control_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// POSTs a control route.
+pub async fn control_post(sim: &VenueSim, path: &str, body: Value) -> Value {
+    let r = http()
+        .post(format!("{}{path}", sim.addrs().control_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "control {path}: {}", r.status());
+    r.json().await.unwrap()
+}
