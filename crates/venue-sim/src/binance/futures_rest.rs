@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::orders::{order_ref, parse_new_order};
 use super::params::Params;
 use super::spot_market::{book_ticker, depth, klines, selected};
-use super::spot_rest::{body, spec_of};
+use super::spot_rest::{body, pick_fills, spec_of};
 use super::wire::{FuturesOrder, f8, fmt};
 use crate::engine::spec::FilterFailure;
 use crate::engine::{EngineError, Exchange};
@@ -273,10 +273,9 @@ fn user_trades(c: &mut Ctx<'_>, p: &Params) -> Result<String, ApiError> {
         return Err(ApiError::bad_key());
     };
     let (pd, qd) = (spec.price_decimals(), spec.qty_decimals());
-    let list: Vec<Value> = acc
-        .fills
-        .iter()
-        .filter(|f| f.symbol == symbol)
+    let limit = p.uint("limit")?.unwrap_or(500).clamp(1, 1000) as usize;
+    let list: Vec<Value> = pick_fills(&acc.fills, symbol, p, limit)?
+        .into_iter()
         .map(|f| json!({"buyer":f.side == "BUY","commission":f8(f.commission),"commissionAsset":f.commission_asset,"id":f.trade_id,
             "maker":f.is_maker,"orderId":f.order_id,"price":fmt(f.price, pd),"qty":fmt(f.qty, qd),"quoteQty":fmt(f.quote_qty, pd),
             "realizedPnl":f8(f.realized_pnl),"side":f.side,"positionSide":"BOTH","symbol":f.symbol,"time":f.time}))

@@ -14,7 +14,7 @@ use super::spot_market::{
     ticker_weight, trades,
 };
 use super::wire::{CancelResponse, NewOrderResponse, OrderFill, RespType, SpotOrder, f8};
-use crate::engine::{Exchange, Order, OrderStatus, SymbolSpec};
+use crate::engine::{AccountFill, Exchange, Order, OrderStatus, SymbolSpec};
 use crate::server::http::{Ctx, Endpoint, Security, w1};
 
 /// Serializes a response body.
@@ -99,7 +99,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         ep(Method::DELETE, "/api/v3/openOrders", w1, Signed, cancel_all),
         ep(Method::GET, "/api/v3/allOrders", |_| 20, Signed, all_orders),
         ep(Method::GET, "/api/v3/account", |_| 20, Signed, account),
-        ep(Method::GET, "/api/v3/myTrades", |_| 20, Signed, my_trades),
+        ep(
+            Method::GET,
+            "/api/v3/myTrades",
+            |p| if p.has("orderId") { 5 } else { 20 },
+            Signed,
+            my_trades,
+        ),
     ];
     v.push(Endpoint {
         places_order: true,
@@ -311,7 +317,29 @@ fn account(c: &mut Ctx<'_>, p: &Params) -> Result<String, ApiError> {
     )
 }
 
-/// Trades of a spot/margin `account` on a symbol.
+/// The account's trades of `symbol` that `myTrades` / `userTrades` answer: of one order when
+/// `orderId` is given; with `fromId` the first `limit` trades whose id is at least it (oldest
+/// first), otherwise the most recent `limit`.
+pub fn pick_fills<'a>(
+    fills: &'a [AccountFill],
+    symbol: &str,
+    p: &Params,
+    limit: usize,
+) -> Result<Vec<&'a AccountFill>, ApiError> {
+    let order_id = p.uint("orderId")?;
+    let from_id = p.uint("fromId")?;
+    let mine: Vec<&AccountFill> = fills
+        .iter()
+        .filter(|f| f.symbol == symbol && order_id.is_none_or(|id| id == f.order_id))
+        .filter(|f| from_id.is_none_or(|from| f.trade_id >= from))
+        .collect();
+    Ok(match from_id {
+        Some(_) => mine.into_iter().take(limit).collect(),
+        None => mine[mine.len().saturating_sub(limit)..].to_vec(),
+    })
+}
+
+/// Trades of a spot/margin `account` on a symbol (`orderId`, `fromId`, `limit` as documented).
 pub fn trades_of(c: &mut Ctx<'_>, p: &Params, account: usize) -> Result<String, ApiError> {
     let symbol = p.req("symbol")?;
     spec_of(&c.venue.spot, symbol)?;
@@ -319,13 +347,8 @@ pub fn trades_of(c: &mut Ctx<'_>, p: &Params, account: usize) -> Result<String, 
     let Some(acc) = c.venue.spot.account(account) else {
         return Err(ApiError::bad_key());
     };
-    let order_id = p.uint("orderId")?;
-    let mine: Vec<_> = acc
-        .fills
-        .iter()
-        .filter(|f| f.symbol == symbol && order_id.is_none_or(|id| id == f.order_id))
-        .collect();
-    let list: Vec<Value> = mine[mine.len().saturating_sub(limit)..]
+    let mine = pick_fills(&acc.fills, symbol, p, limit)?;
+    let list: Vec<Value> = mine
         .iter()
         .map(|f| json!({"symbol":f.symbol,"id":f.trade_id,"orderId":f.order_id,"orderListId":-1,"price":f8(f.price),"qty":f8(f.qty),
             "quoteQty":f8(f.quote_qty),"commission":f8(f.commission),"commissionAsset":f.commission_asset,"time":f.time,

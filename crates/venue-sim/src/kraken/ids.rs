@@ -31,14 +31,17 @@ pub fn order_txid(id: u64) -> String {
     kraken_id('O', id)
 }
 
-/// Trade id of an engine trade id as it appears in account history.
-pub fn trade_txid(trade_id: u64) -> String {
-    kraken_id('T', trade_id)
+/// Trade txid of one side of an engine trade, as the account's history shows it
+/// (`TradesHistory`, `QueryTrades`, an order's `trades`): one per order and trade, so the two
+/// sides of a trade between orders of one account are two trades, as on the venue.
+pub fn trade_txid(order_id: u64, trade_id: u64) -> String {
+    kraken_id('T', order_id.rotate_left(32) ^ trade_id)
 }
 
-/// Position/execution id of an account fill (`exec_id`).
+/// The v2 `executions` channel's `exec_id` of a fill: its trade txid, so a fill seen on the
+/// channel and in the REST history is one fill.
 pub fn exec_id(order_id: u64, trade_id: u64) -> String {
-    kraken_id('E', order_id.rotate_left(32) ^ trade_id)
+    trade_txid(order_id, trade_id)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn fills_of(venue: &KrakenVenue, o: &Order) -> (Decimal, Vec<String>) {
         } else {
             quote_fee(venue, &o.symbol, &f.commission_asset, f.commission, f.price)
         };
-        ids.push(super::ids::trade_txid(f.trade_id));
+        ids.push(super::ids::trade_txid(f.order_id, f.trade_id));
     }
     (fee, ids)
 }

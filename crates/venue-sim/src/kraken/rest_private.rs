@@ -1,5 +1,5 @@
 //! `/0/private/` methods after authentication: Balance, BalanceEx, AddOrder, CancelOrder,
-//! CancelAll, QueryOrders, OpenOrders, ClosedOrders, TradesHistory, OpenPositions,
+//! CancelAll, QueryOrders, OpenOrders, ClosedOrders, TradesHistory, QueryTrades, OpenPositions,
 //! GetWebSocketsToken. Each returns the `result` JSON.
 
 use rust_decimal::Decimal;
@@ -12,7 +12,7 @@ use super::order_json::{order_json, quote_fee, secs_text};
 use super::orders::{self, CancelTarget, OrderRequest, parse_side};
 use super::pairs::asset_decimals;
 use super::state::KrakenVenue;
-use crate::engine::Order;
+use crate::engine::{AccountFill, Order};
 use crate::server::state::Shared;
 
 /// Runs a private method for key index `key`.
@@ -72,6 +72,7 @@ pub fn run(
                 .finish())
         }
         "TradesHistory" => trades_history(shared, venue, account),
+        "QueryTrades" => query_trades(shared, venue, account, form),
         "OpenPositions" => Ok("{}".into()),
         "GetWebSocketsToken" => {
             venue.token_seq += 1;
@@ -256,17 +257,57 @@ fn trades_history(
     };
     let mut o = Obj::new();
     for f in acc.fills.iter().rev().take(50) {
-        let Some(p) = shared.kraken.pair_of_alt(&f.symbol) else {
-            continue;
-        };
-        let ordertype = venue
-            .meta
-            .get(&f.order_id)
-            .map(|m| m.ordertype.as_str())
-            .unwrap_or("limit");
-        let fee = quote_fee(venue, &f.symbol, &f.commission_asset, f.commission, f.price);
-        let side = if f.side == "BUY" { "buy" } else { "sell" };
-        let entry = Obj::new()
+        if let Some(entry) = trade_json(shared, venue, f) {
+            o = o.raw(&trade_txid(f.order_id, f.trade_id), &entry);
+        }
+    }
+    Ok(Obj::new()
+        .raw("trades", &o.finish())
+        .int("count", acc.fills.len())
+        .finish())
+}
+
+/// `QueryTrades`: the account's trades by trade txid (`txid`, comma-separated, at most 20),
+/// each as `TradesHistory` shows it, keyed by its txid. An id that is not one of the account's
+/// trades is `EGeneral:Invalid arguments:txid`, as `QueryOrders` answers for orders.
+fn query_trades(
+    shared: &Shared,
+    venue: &KrakenVenue,
+    account: usize,
+    form: &Form,
+) -> Result<String, KrakenError> {
+    let Some(acc) = venue.ex.account(account) else {
+        return Err(KrakenError::invalid_key());
+    };
+    let ids: Vec<&str> = form.req("txid")?.split(',').map(str::trim).collect();
+    if ids.len() > 20 {
+        return Err(KrakenError::invalid_arguments(Some("txid")));
+    }
+    let mut o = Obj::new();
+    for id in ids {
+        let entry = acc
+            .fills
+            .iter()
+            .find(|f| trade_txid(f.order_id, f.trade_id) == id)
+            .and_then(|f| trade_json(shared, venue, f))
+            .ok_or_else(|| KrakenError::invalid_arguments(Some("txid")))?;
+        o = o.raw(id, &entry);
+    }
+    Ok(o.finish())
+}
+
+/// One trade as `TradesHistory` and `QueryTrades` show it (`None` for an unknown pair).
+fn trade_json(shared: &Shared, venue: &KrakenVenue, f: &AccountFill) -> Option<String> {
+    let p = shared.kraken.pair_of_alt(&f.symbol)?;
+    let ordertype = venue
+        .meta
+        .get(&f.order_id)
+        .map(|m| m.ordertype.as_str())
+        .unwrap_or("limit");
+    let fee = quote_fee(venue, &f.symbol, &f.commission_asset, f.commission, f.price);
+    let side = if f.side == "BUY" { "buy" } else { "sell" };
+    Some(
+        Obj::new()
             .str("ordertxid", &order_txid(f.order_id))
             .str("postxid", &kraken_id('T', f.trade_id.rotate_left(7)))
             .str("pair", &p.key)
@@ -282,13 +323,8 @@ fn trades_history(
             .str("misc", "")
             .int("trade_id", f.trade_id)
             .bool("maker", f.is_maker)
-            .finish();
-        o = o.raw(&trade_txid(f.trade_id), &entry);
-    }
-    Ok(Obj::new()
-        .raw("trades", &o.finish())
-        .int("count", acc.fills.len())
-        .finish())
+            .finish(),
+    )
 }
 
 #[cfg(test)]

@@ -330,3 +330,40 @@ async fn order_lifecycle_over_rest() {
     assert!(validate.get("txid").is_none());
     sim.shutdown().await;
 }
+
+/// `QueryTrades` answers an order's trades by the txids `QueryOrders` lists under `trades`,
+/// each as `TradesHistory` shows it; an unknown txid or more than 20 are invalid arguments.
+#[tokio::test]
+async fn query_trades_by_the_orders_trade_ids() {
+    let sim = start_quiet().await;
+    let placed = private(
+        &sim,
+        "AddOrder",
+        "pair=XBTUSD&type=sell&ordertype=market&volume=0.5",
+    )
+    .await;
+    let txid = result(&placed)["txid"][0].as_str().unwrap().to_string();
+    let q = result(&private(&sim, "QueryOrders", &format!("txid={txid}&trades=true")).await);
+    let trade_ids: Vec<String> = q[&txid]["trades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(!trade_ids.is_empty());
+    // The market order walks the book: many trades, asked 20 at a time at most.
+    let some = &trade_ids[..trade_ids.len().min(20)];
+    let qt = result(&private(&sim, "QueryTrades", &format!("txid={}", some.join(","))).await);
+    let history = result(&private(&sim, "TradesHistory", "").await);
+    assert_eq!(qt.as_object().unwrap().len(), some.len());
+    for id in some {
+        assert_eq!(qt[id]["ordertxid"].as_str(), Some(txid.as_str()));
+        assert_eq!(qt[id], history["trades"][id], "{id}");
+    }
+    let (_, unknown) = private(&sim, "QueryTrades", "txid=TAAAAA-BBBBB-CCCCCC").await;
+    assert_eq!(unknown["error"][0], "EGeneral:Invalid arguments:txid");
+    let many = vec![trade_ids[0].as_str(); 21].join(",");
+    let (_, too_many) = private(&sim, "QueryTrades", &format!("txid={many}")).await;
+    assert_eq!(too_many["error"][0], "EGeneral:Invalid arguments:txid");
+    sim.shutdown().await;
+}

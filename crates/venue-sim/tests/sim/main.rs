@@ -1,6 +1,7 @@
 //! venue-sim integration tests: real sockets on 127.0.0.1 port 0, clients that know only
 //! Binance's or Kraken's public documentation.
 
+mod account_trades;
 mod book_sync;
 mod coinbase_auth;
 mod coinbase_common;

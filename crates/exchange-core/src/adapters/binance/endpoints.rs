@@ -22,6 +22,8 @@ pub struct Paths {
     pub open_orders: &'static str,
     /// Balances.
     pub balance: &'static str,
+    /// Our executions, of one order (`orderId`) or one symbol.
+    pub my_trades: &'static str,
 }
 
 /// The paths of `product`.
@@ -35,11 +37,13 @@ pub fn paths(product: Product) -> Paths {
             order: "/api/v3/order",
             open_orders: "/api/v3/openOrders",
             balance: "/api/v3/account",
+            my_trades: "/api/v3/myTrades",
         },
         Product::Margin => Paths {
             order: "/sapi/v1/margin/order",
             open_orders: "/sapi/v1/margin/openOrders",
             balance: "/sapi/v1/margin/account",
+            my_trades: "/sapi/v1/margin/myTrades",
             ..paths(Product::Spot)
         },
         Product::UsdM => Paths {
@@ -50,6 +54,7 @@ pub fn paths(product: Product) -> Paths {
             order: "/fapi/v1/order",
             open_orders: "/fapi/v1/openOrders",
             balance: "/fapi/v2/balance",
+            my_trades: "/fapi/v1/userTrades",
         },
     }
 }
@@ -119,6 +124,16 @@ pub fn open_orders_weight(product: Product, one_symbol: bool) -> u32 {
     }
 }
 
+/// Weight of one order's executions (`orderId` given): spot `myTrades` 5 (20 without
+/// `orderId`), margin `myTrades` 10, USD-M `userTrades` 5.
+pub fn order_trades_weight(product: Product) -> u32 {
+    match product {
+        Product::Spot => 5,
+        Product::Margin => 10,
+        Product::UsdM => 5,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +148,7 @@ mod tests {
         assert_eq!(depth_weight(Product::UsdM, 1000), 20);
         assert_eq!(paths(Product::Margin).depth, "/api/v3/depth");
         assert_eq!(paths(Product::Margin).order, "/sapi/v1/margin/order");
+        assert_eq!(paths(Product::Margin).my_trades, "/sapi/v1/margin/myTrades");
+        assert_eq!(paths(Product::UsdM).my_trades, "/fapi/v1/userTrades");
     }
 }

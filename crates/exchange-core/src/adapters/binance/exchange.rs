@@ -23,7 +23,7 @@ use super::parse::frame::MarketEvent;
 use super::rest_venue::BinanceAuth;
 use crate::exchange::{Capabilities, Capability};
 use crate::model::{
-    AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
+    AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
 use crate::session::{Session, SessionHandle, presets};
@@ -37,6 +37,7 @@ const COMMON: Capabilities = Capabilities::EMPTY
     .with(Capability::PlaceOrder)
     .with(Capability::CancelOrder)
     .with(Capability::FetchOrderStatus)
+    .with(Capability::FetchOrderFills)
     .with(Capability::FetchOpenOrders)
     .with(Capability::FetchOhlcv)
     .with(Capability::SubscribeTrades)
@@ -258,6 +259,10 @@ impl Exchange for BinanceExchange {
 
     async fn fetch_order_status(&self, symbol: &Symbol, client_order_id: &str) -> Result<Order> {
         self.query_order(symbol, client_order_id).await
+    }
+
+    async fn fetch_order_fills(&self, symbol: &Symbol, client_order_id: &str) -> Result<Vec<Fill>> {
+        self.order_fills(symbol, client_order_id).await
     }
 
     async fn fetch_open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<Order>> {

@@ -132,6 +132,26 @@ pub fn by_client_order_id_params(venue_id: &str, client_order_id: &str) -> Param
     ]
 }
 
+/// One page of one order's executions (`myTrades` / `userTrades`): `symbol` + `orderId`, and
+/// `fromId` (trades with id ≥ it, oldest first) after the first page; `limit` ≤ 1000. Without
+/// `fromId` the venue answers the order's most recent trades.
+pub fn order_trades_params(
+    venue_id: &str,
+    order_id: u64,
+    from_id: Option<u64>,
+    limit: u32,
+) -> Params {
+    let mut p: Params = vec![
+        ("symbol", venue_id.to_owned()),
+        ("orderId", order_id.to_string()),
+    ];
+    if let Some(from) = from_id {
+        p.push(("fromId", from.to_string()));
+    }
+    p.push(("limit", limit.clamp(1, 1000).to_string()));
+    p
+}
+
 /// Open orders of one symbol, or of all (weight 80 on spot instead of 6).
 pub fn open_orders_params(venue_id: Option<&str>) -> Params {
     venue_id

@@ -15,12 +15,18 @@ use super::exchange::BinanceExchange;
 use super::parse::account::{FuturesBalance, MarginAccount, SpotAccount};
 use super::parse::futures_account::PositionRisk;
 use super::parse::markets::ExchangeInfo;
+use super::parse::my_trades::{self, AccountTrade, PAGE_LIMIT, next_from_id};
 use super::parse::orders::OrderResponse;
-use super::requests::{Params, by_client_order_id_params, new_order_params, open_orders_params};
-use crate::model::{Balance, Market, Order, OrderRequest, Position, Symbol};
+use super::requests::{
+    Params, by_client_order_id_params, new_order_params, open_orders_params, order_trades_params,
+};
+use crate::model::{Balance, Fill, Market, Order, OrderRequest, Position, Symbol, now_ns};
 use crate::ratelimit::binance::{self as limits, CLASS_ACCOUNT, CLASS_MARKET, CLASS_ORDER};
 use crate::rest::{Body, RequestKind, RestRequest};
 use crate::{ErrorKind, ExchangeError, Result};
+
+/// Pages of one order's executions read at most (1000 trades a page).
+const MAX_TRADE_PAGES: usize = 100;
 
 fn pairs(params: Params) -> Vec<(String, String)> {
     params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
@@ -274,5 +280,71 @@ impl BinanceExchange {
             }
         }
         Ok(orders)
+    }
+}
+
+impl BinanceExchange {
+    /// Every execution of one order, oldest first: the order by our client order id
+    /// (`origClientOrderId`), then its trades by `orderId`. The first page holds the order's
+    /// most recent 1000 trades; only when it is full are the trades read again from the oldest
+    /// (`fromId`), page by page.
+    pub(crate) async fn order_fills(
+        &self,
+        symbol: &Symbol,
+        client_order_id: &str,
+    ) -> Result<Vec<Fill>> {
+        self.adapter.require_credentials("fetch_order_fills")?;
+        let order = self.query_order(symbol, client_order_id).await?;
+        if order.filled_quantity.is_zero() {
+            return Ok(Vec::new());
+        }
+        let order_id = order
+            .venue_order_id
+            .as_deref()
+            .and_then(|id| id.parse::<u64>().ok())
+            .ok_or_else(|| {
+                ExchangeError::InvalidResponse(format!(
+                    "binance: order {client_order_id} has no numeric order id"
+                ))
+            })?;
+        let cache = self.cache().await?;
+        let venue_id = cache.venue_id(symbol)?.to_owned();
+        let mut rows = self.trades_page(&venue_id, order_id, None).await?;
+        if next_from_id(&rows, PAGE_LIMIT).is_some() {
+            rows.clear();
+            let mut from = Some(0);
+            let mut pages = 0;
+            while let Some(from_id) = from {
+                if pages == MAX_TRADE_PAGES {
+                    tracing::warn!(
+                        client_order_id,
+                        "binance: order fills truncated after {MAX_TRADE_PAGES} pages"
+                    );
+                    break;
+                }
+                let page = self.trades_page(&venue_id, order_id, Some(from_id)).await?;
+                from = next_from_id(&page, PAGE_LIMIT);
+                rows.extend(page);
+                pages += 1;
+            }
+        }
+        my_trades::order_fills(&rows, order_id, client_order_id, cache.symbols(), now_ns())
+    }
+
+    async fn trades_page(
+        &self,
+        venue_id: &str,
+        order_id: u64,
+        from_id: Option<u64>,
+    ) -> Result<Vec<AccountTrade>> {
+        self.signed(
+            "fetch_order_fills",
+            Method::GET,
+            self.paths.my_trades,
+            order_trades_params(venue_id, order_id, from_id, PAGE_LIMIT),
+            RequestKind::Query,
+            endpoints::order_trades_weight(self.cfg.product),
+        )
+        .await
     }
 }

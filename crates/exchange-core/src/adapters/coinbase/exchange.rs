@@ -18,7 +18,7 @@ use super::connection::Running;
 use super::http::CoinbaseHttp;
 use crate::exchange::{Capabilities, Capability};
 use crate::model::{
-    AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
+    AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
 use crate::{
@@ -33,6 +33,7 @@ const CAPABILITIES: Capabilities = Capabilities::EMPTY
     .with(Capability::CancelOrder)
     .with(Capability::CancelAllOrders)
     .with(Capability::FetchOrderStatus)
+    .with(Capability::FetchOrderFills)
     .with(Capability::FetchOpenOrders)
     .with(Capability::FetchPositions)
     .with(Capability::FetchOhlcv)
@@ -222,6 +223,10 @@ impl Exchange for CoinbaseExchange {
 
     async fn fetch_order_status(&self, symbol: &Symbol, client_order_id: &str) -> Result<Order> {
         self.find_order(symbol, client_order_id).await
+    }
+
+    async fn fetch_order_fills(&self, symbol: &Symbol, client_order_id: &str) -> Result<Vec<Fill>> {
+        self.order_fills(symbol, client_order_id).await
     }
 
     async fn fetch_open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<Order>> {

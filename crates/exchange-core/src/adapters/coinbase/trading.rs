@@ -10,16 +10,19 @@
 
 use super::exchange::CoinbaseExchange;
 use super::parse::create::{BatchCancelResponse, CreateOrderResponse};
+use super::parse::fills::{self, FillsResponse};
 use super::parse::orders::{GetOrderResponse, ListOrdersResponse};
-use super::requests::{batch_cancel_body, create_order, open_orders_query};
+use super::requests::{batch_cancel_body, create_order, fills_query, open_orders_query};
 use super::symbols;
-use crate::model::{Order, OrderRequest, OrderStatus, Symbol};
+use crate::model::{Fill, Order, OrderRequest, OrderStatus, Symbol, now_ns};
 use crate::{ErrorKind, ExchangeError, Result};
 
 /// Orders per page of `orders/historical/batch`.
 const PAGE_LIMIT: u32 = 100;
 /// Pages `fetch_open_orders` reads at most.
 const MAX_OPEN_ORDER_PAGES: usize = 100;
+/// Pages of one order's fills `fetch_order_fills` reads at most.
+const MAX_FILL_PAGES: usize = 100;
 
 /// The order the venue acknowledged, as the request described it, for when it cannot be read
 /// back at once.
@@ -202,6 +205,43 @@ impl CoinbaseExchange {
         }
         tracing::warn!("coinbase: open orders truncated after {MAX_OPEN_ORDER_PAGES} pages");
         Ok(orders)
+    }
+}
+
+impl CoinbaseExchange {
+    /// Every execution of one order, oldest first: the order by our client order id (as for
+    /// `fetch_order_status`), then `GET /orders/historical/fills?order_ids=<order id>`, every
+    /// page (newest first, cursor-paged), numbered as the `user` channel numbers them.
+    pub(crate) async fn order_fills(
+        &self,
+        symbol: &Symbol,
+        client_order_id: &str,
+    ) -> Result<Vec<Fill>> {
+        let order = self.find_order(symbol, client_order_id).await?;
+        let order_id = order.venue_order_id.ok_or_else(|| {
+            ExchangeError::InvalidResponse(format!(
+                "coinbase: order {client_order_id} has no order id"
+            ))
+        })?;
+        let mut rows = Vec::new();
+        let mut cursor: Option<String> = None;
+        for page_no in 0..MAX_FILL_PAGES {
+            let query = fills_query(&order_id, cursor.as_deref());
+            let page: FillsResponse = self.http.get("/orders/historical/fills", query).await?;
+            let done = page.fills.is_empty() || page.cursor.is_none() || page.cursor == cursor;
+            rows.extend(page.fills);
+            cursor = page.cursor;
+            if done {
+                break;
+            }
+            if page_no + 1 == MAX_FILL_PAGES {
+                tracing::warn!(
+                    client_order_id,
+                    "coinbase: order fills truncated after {MAX_FILL_PAGES} pages"
+                );
+            }
+        }
+        fills::order_fills(&rows, &order_id, client_order_id, now_ns())
     }
 }
 

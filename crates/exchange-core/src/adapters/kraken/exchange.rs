@@ -23,7 +23,7 @@ use super::rest_venue::KrakenAuth;
 use super::ws::{KrakenWsProtocol, WsKey, WsMessage};
 use crate::exchange::{Capabilities, Capability};
 use crate::model::{
-    AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
+    AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
 use crate::session::{PingConfig, PingKind, Session, SessionConfig, SessionHandle, presets};
@@ -39,6 +39,7 @@ const CAPABILITIES: Capabilities = Capabilities::EMPTY
     .with(Capability::CancelOrder)
     .with(Capability::CancelAllOrders)
     .with(Capability::FetchOrderStatus)
+    .with(Capability::FetchOrderFills)
     .with(Capability::FetchOpenOrders)
     .with(Capability::FetchPositions)
     .with(Capability::FetchOhlcv)
@@ -310,6 +311,10 @@ impl Exchange for KrakenExchange {
                     "kraken: no order {client_order_id:?} on {symbol}"
                 ))
             })
+    }
+
+    async fn fetch_order_fills(&self, symbol: &Symbol, client_order_id: &str) -> Result<Vec<Fill>> {
+        self.order_fills(symbol, client_order_id).await
     }
 
     async fn fetch_open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<Order>> {

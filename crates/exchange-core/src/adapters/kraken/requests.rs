@@ -160,6 +160,17 @@ pub fn query_orders(txids: &[&str]) -> crate::Result<Params> {
     ])
 }
 
+/// `QueryTrades` for 1–20 trade txids.
+pub fn query_trades(txids: &[&str]) -> crate::Result<Params> {
+    if txids.is_empty() || txids.len() > super::parse::fills::QUERY_TRADES_BATCH {
+        return Err(ExchangeError::Config(format!(
+            "QueryTrades takes 1-20 trade ids, got {}",
+            txids.len()
+        )));
+    }
+    Ok(vec![("txid", txids.join(","))])
+}
+
 /// `OpenOrders`, optionally for one client order id.
 pub fn open_orders(client_order_id: Option<&str>) -> Params {
     let mut p = vec![("trades", "true".to_owned())];

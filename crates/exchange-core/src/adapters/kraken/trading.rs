@@ -6,18 +6,21 @@
 //! found → that order; not found → the error stays
 //! [`ExchangeError::UnknownOrderStatus`] for the caller to reconcile. Nothing is ever sent twice.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use super::exchange::{KrakenExchange, MarketCache};
 use super::parse::account::{BalanceExResult, OpenPositionsResult, balances_ex};
+use super::parse::fills::{self, QUERY_TRADES_BATCH, QueryTradesResult};
 use super::parse::orders::{
     AddOrderResult, CancelOrderResult, ClosedOrdersResult, OpenOrdersResult, QueryOrdersResult,
-    to_orders,
+    RestOrder, to_orders,
 };
 use super::requests::{
     add_order_params, cancel_by_client_order_id, cancel_by_txid, open_orders, query_orders,
+    query_trades,
 };
-use crate::model::{Balance, Order, OrderRequest, OrderStatus, Position, Symbol, now_ns};
+use crate::model::{Balance, Fill, Order, OrderRequest, OrderStatus, Position, Symbol, now_ns};
 use crate::ratelimit::kraken::{self as limits};
 use crate::rest::RequestKind;
 use crate::{ErrorKind, ExchangeError, Result};
@@ -225,21 +228,74 @@ impl KrakenExchange {
         symbol: &Symbol,
         client_order_id: &str,
     ) -> Result<Option<Order>> {
+        Ok(self
+            .find_rest_order(symbol, client_order_id)
+            .await?
+            .map(|(order, _, _)| order))
+    }
+
+    /// One order by our client order id (`OpenOrders`, then `ClosedOrders`, both with
+    /// `trades=true`): the order, its txid and its trade txids.
+    async fn find_rest_order(
+        &self,
+        symbol: &Symbol,
+        client_order_id: &str,
+    ) -> Result<Option<(Order, String, Vec<String>)>> {
         self.adapter.require_credentials("fetch_order_status")?;
         let cache = self.cache().await?;
         cache.market(symbol)?;
         let params = open_orders(Some(client_order_id));
-        let open: OpenOrdersResult = self.http.query("OpenOrders", params.clone(), false).await?;
-        let mine = |orders: Vec<Order>| {
-            orders
-                .into_iter()
-                .find(|o| o.client_order_id == client_order_id && &o.symbol == symbol)
+        let mine = |orders: &HashMap<String, RestOrder>| -> Result<_> {
+            for (txid, rest) in orders {
+                let order = rest.to_order(txid, cache.symbols())?;
+                if order.client_order_id == client_order_id && &order.symbol == symbol {
+                    return Ok(Some((order, txid.clone(), rest.trades.clone())));
+                }
+            }
+            Ok(None)
         };
-        if let Some(order) = mine(to_orders(&open.open, cache.symbols())?) {
-            return Ok(Some(order));
+        let open: OpenOrdersResult = self.http.query("OpenOrders", params.clone(), false).await?;
+        if let Some(found) = mine(&open.open)? {
+            return Ok(Some(found));
         }
         let closed: ClosedOrdersResult = self.http.query("ClosedOrders", params, true).await?;
-        Ok(mine(to_orders(&closed.closed, cache.symbols())?))
+        mine(&closed.closed)
+    }
+
+    /// Every execution of one order, oldest first: the order by our client order id with its
+    /// trade txids, then those trades with `QueryTrades`, 20 at a time (+2 each on the REST
+    /// counter, like the other trade-history calls).
+    pub(crate) async fn order_fills(
+        &self,
+        symbol: &Symbol,
+        client_order_id: &str,
+    ) -> Result<Vec<Fill>> {
+        let (_, order_txid, trade_txids) = self
+            .find_rest_order(symbol, client_order_id)
+            .await?
+            .ok_or_else(|| {
+                ExchangeError::OrderNotFound(format!(
+                    "kraken: no order {client_order_id:?} on {symbol}"
+                ))
+            })?;
+        let cache = self.cache().await?;
+        let mut trades = QueryTradesResult::new();
+        let ids: Vec<&str> = trade_txids.iter().map(String::as_str).collect();
+        for batch in ids.chunks(QUERY_TRADES_BATCH) {
+            let page: QueryTradesResult = self
+                .http
+                .query("QueryTrades", query_trades(batch)?, true)
+                .await?;
+            trades.extend(page);
+        }
+        fills::order_fills(
+            &order_txid,
+            &trade_txids,
+            &trades,
+            client_order_id,
+            cache.symbols(),
+            now_ns(),
+        )
     }
 
     /// Open orders, of one symbol or all.

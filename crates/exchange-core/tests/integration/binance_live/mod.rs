@@ -5,6 +5,7 @@
 mod account;
 mod book;
 mod faults;
+mod order_fills;
 mod pagination;
 mod rest;
 mod streams;

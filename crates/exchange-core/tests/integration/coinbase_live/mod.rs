@@ -3,6 +3,7 @@
 //! streams (the book against the venue's truth through faults).
 
 mod account;
+mod order_fills;
 mod rest;
 mod streams;
 mod support;

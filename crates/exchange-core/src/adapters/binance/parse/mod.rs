@@ -17,6 +17,7 @@ pub mod futures_account;
 pub mod futures_user;
 pub mod kline;
 pub mod markets;
+pub mod my_trades;
 pub mod orders;
 pub mod rest_market;
 pub mod ticker;

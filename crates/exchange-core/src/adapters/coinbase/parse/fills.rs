@@ -2,6 +2,12 @@
 //!
 //! The endpoint does not return our client order id; the caller supplies it (the order gateway
 //! knows which order it asked about). Commissions are charged in the quote currency.
+//!
+//! [`order_fills`] numbers one order's fills the way the `user` channel does
+//! ([`crate::adapters::coinbase::user_fills`]): that channel reports cumulative figures, not
+//! trades, and names the fill that raised an order's `number_of_fills` to `n`
+//! `<order_id>:<n>`. Numbering the REST fills oldest first gives each the same id, so a fill
+//! seen on both is one fill (as long as the channel saw each fill in its own update).
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -97,4 +103,82 @@ pub struct FillsResponse {
     /// Cursor of the next page (empty on the last).
     #[serde(default, deserialize_with = "opt_text::deserialize")]
     pub cursor: Option<String>,
+}
+
+/// Whether a fill row is an execution (`FILL`; rows without a type are taken as fills):
+/// `REVERSAL`, `CORRECTION` and `SYNTHETIC` rows adjust earlier ones and are not numbered.
+pub fn is_execution(fill: &WireFill) -> bool {
+    fill.trade_type.is_empty() || fill.trade_type == "FILL"
+}
+
+/// The fills of order `order_id` (ours: `client_order_id`) from every page's rows, in the order
+/// the venue sent them (newest first): only that order's executions, oldest first (by trade
+/// time, ties in the venue's order), each once (by `entry_id`), with trade id
+/// `<order_id>:<n>` for the `n`-th, as the `user` channel names them.
+pub fn order_fills(
+    rows: &[WireFill],
+    order_id: &str,
+    client_order_id: &str,
+    local_ts_ns: i64,
+) -> crate::Result<Vec<Fill>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut mine = Vec::new();
+    for row in rows.iter().rev() {
+        if row.order_id == order_id && is_execution(row) && seen.insert(row.entry_id.as_str()) {
+            mine.push((rfc3339_to_ns(&row.trade_time)?, row));
+        }
+    }
+    mine.sort_by_key(|(ts, _)| *ts);
+    mine.iter()
+        .enumerate()
+        .map(|(i, (_, row))| {
+            let mut fill = row.to_fill(client_order_id, local_ts_ns)?;
+            fill.trade_id = format!("{order_id}:{}", i + 1);
+            Ok(fill)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(entry: &str, order: &str, time: &str, kind: &str) -> WireFill {
+        WireFill {
+            entry_id: entry.into(),
+            trade_id: format!("t-{entry}"),
+            order_id: order.into(),
+            trade_time: time.into(),
+            trade_type: kind.into(),
+            price: Decimal::ONE,
+            size: Decimal::ONE,
+            commission: Decimal::ZERO,
+            product_id: "BTC-USD".into(),
+            liquidity_indicator: "MAKER".into(),
+            size_in_quote: false,
+            side: "BUY".into(),
+        }
+    }
+
+    #[test]
+    fn numbers_one_orders_executions_oldest_first() {
+        // Newest first, as the venue pages them; one row repeated across pages.
+        let rows = vec![
+            row("c", "o1", "2024-01-01T00:00:02Z", "FILL"),
+            row("x", "o2", "2024-01-01T00:00:01Z", "FILL"),
+            row("b", "o1", "2024-01-01T00:00:01Z", "FILL"),
+            row("r", "o1", "2024-01-01T00:00:01Z", "CORRECTION"),
+            row("a", "o1", "2024-01-01T00:00:01Z", "FILL"),
+            row("a", "o1", "2024-01-01T00:00:01Z", "FILL"),
+        ];
+        let fills = order_fills(&rows, "o1", "c1", 5).unwrap();
+        let ids: Vec<_> = fills.iter().map(|f| f.trade_id.as_str()).collect();
+        assert_eq!(ids, ["o1:1", "o1:2", "o1:3"]);
+        assert!(
+            fills
+                .iter()
+                .all(|f| f.client_order_id == "c1" && f.venue_order_id == "o1")
+        );
+        assert!(fills[0].exchange_ts_ns <= fills[2].exchange_ts_ns);
+    }
 }

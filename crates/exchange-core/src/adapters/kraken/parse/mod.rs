@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod envelope;
+pub mod fills;
 pub mod market_data;
 pub mod markets;
 mod num;
