@@ -96,6 +96,10 @@ pub struct OrdersConfig {
     pub resolve_backoff_ms: u64,
     /// Deliveries of one command after which it is refused as unsettleable (default 50).
     pub max_deliveries: u64,
+    /// Besides after every start and reconnect, reconcile this often, ms (default 30 000; 0 turns
+    /// it off): the safety net for a fill the private stream missed without a gap to show.
+    /// Commands keep flowing during these runs.
+    pub reconcile_interval_ms: u64,
 }
 
 impl Default for OrdersConfig {
@@ -109,6 +113,7 @@ impl Default for OrdersConfig {
             resolve_attempts: 5,
             resolve_backoff_ms: 200,
             max_deliveries: 50,
+            reconcile_interval_ms: 30_000,
         }
     }
 }

@@ -88,12 +88,35 @@ pub fn reconciler(desk: Desk, token: CancellationToken) -> (Trigger, impl Future
 }
 
 /// Runs a reconciliation per trigger: the desk stops taking commands, reconciles (retrying until
-/// it succeeds), and takes commands again.
+/// it succeeds), and takes commands again. Every `reconcile_interval_ms` a run also happens
+/// without stopping commands (its failures are retried at the next tick).
 async fn run(desk: Desk, mut rx: mpsc::Receiver<&'static str>, token: CancellationToken) {
+    let period = Duration::from_millis(desk.config.reconcile_interval_ms);
+    let mut ticker = tokio::time::interval(if period.is_zero() {
+        Duration::from_secs(3600)
+    } else {
+        period
+    });
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await;
     loop {
         let why = tokio::select! {
             () = token.cancelled() => return,
             why = rx.recv() => match why { Some(why) => why, None => return },
+            _ = ticker.tick(), if !period.is_zero() => {
+                match reconcile(&desk).await {
+                    Ok(summary) if summary.checked > 0 => {
+                        desk.metrics.reconciliations(desk.venue(), "ok").inc();
+                        tracing::info!(venue = desk.venue(), account = desk.account(), ?summary, "periodic reconciliation");
+                    }
+                    Ok(_) => desk.metrics.reconciliations(desk.venue(), "ok").inc(),
+                    Err(e) => {
+                        desk.metrics.reconciliations(desk.venue(), "failed").inc();
+                        tracing::warn!(venue = desk.venue(), error = %e, "periodic reconciliation failed");
+                    }
+                }
+                continue;
+            }
         };
         desk.set_ready(false);
         let mut backoff = Duration::from_millis(200);

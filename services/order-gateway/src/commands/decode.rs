@@ -100,7 +100,15 @@ mod tests {
 
     #[test]
     fn each_kind_of_bad_payload_is_refused_with_its_code() {
-        let cases: Vec<(&str, Option<HeaderMap>, Vec<u8>, Option<&str>, &str)> = vec![
+        // (name, headers, payload, id the refusal names, reason code)
+        type Case = (
+            &'static str,
+            Option<HeaderMap>,
+            Vec<u8>,
+            Option<&'static str>,
+            &'static str,
+        );
+        let cases: Vec<Case> = vec![
             ("not JSON", Some(json()), b"{oops".to_vec(), None, "undecodable"),
             ("empty", Some(json()), Vec::new(), None, "undecodable"),
             ("garbage msgpack", None, vec![0xc1, 0xff, 0x00], None, "undecodable"),

@@ -154,7 +154,10 @@ async fn resolve(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Re
 }
 
 /// Records what the venue says of an order, fetching its fills first when the venue reports
-/// more filled than the fills published (the REST check of the private stream).
+/// more filled than the fills published (the REST check of the private stream). Only a venue
+/// that cannot list an order's fills gets the filled quantity published without fills
+/// ([`Update::Settle`]); otherwise fills still missing from REST stay owed, and the private
+/// stream or the next reconciliation brings them.
 pub async fn settle(
     desk: &Desk,
     symbol: &Symbol,
@@ -162,42 +165,48 @@ pub async fn settle(
     headers: Option<&async_nats::HeaderMap>,
 ) -> Result<()> {
     let id = order.client_order_id.clone();
-    let published = desk
-        .journal
-        .get(&id)
-        .await?
-        .map(|s| s.record.fills_quantity)
-        .unwrap_or_default();
-    if order.filled_quantity > published
-        && desk
-            .exchange
-            .has(exchange_core::Capability::FetchOrderFills)
+    if !desk
+        .exchange
+        .has(exchange_core::Capability::FetchOrderFills)
     {
+        desk.journal
+            .apply(&id, Update::Settle(order), headers)
+            .await?
+            .ok();
+        return Ok(());
+    }
+    let record = desk.journal.get(&id).await?.map(|s| s.record);
+    let published = record
+        .as_ref()
+        .map(|r| r.fills_quantity)
+        .unwrap_or_default();
+    let missing = if order.filled_quantity > published {
         match desk.exchange.fetch_order_fills(symbol, &id).await {
-            Ok(fills) => {
-                desk.journal
-                    .apply(&id, Update::Venue(order.clone()), headers)
-                    .await?
-                    .ok();
-                for fill in fills {
-                    desk.journal
-                        .apply(&id, Update::Fill(fill), headers)
-                        .await?
-                        .ok();
-                }
-            }
+            Ok(fills) => ledger::fills_to_publish(record.as_ref(), order.filled_quantity, fills),
             Err(e) => {
                 tracing::warn!(client_order_id = %id, error = %e, "fetching the order's fills failed; the private stream or the next reconciliation brings them");
-                desk.journal
-                    .apply(&id, Update::Venue(order), headers)
-                    .await?
-                    .ok();
-                return Ok(());
+                Vec::new()
             }
         }
+    } else {
+        Vec::new()
+    };
+    // Fills first (they happened before the state that reports them), except for an order the
+    // journal has never seen: it needs its record before a fill can count.
+    if record.is_none() {
+        desk.journal
+            .apply(&id, Update::Venue(order.clone()), headers)
+            .await?
+            .ok();
+    }
+    for fill in missing {
+        desk.journal
+            .apply(&id, Update::Fill(fill), headers)
+            .await?
+            .ok();
     }
     desk.journal
-        .apply(&id, Update::Settle(order), headers)
+        .apply(&id, Update::Venue(order), headers)
         .await?
         .ok();
     Ok(())

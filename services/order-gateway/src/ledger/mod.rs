@@ -353,7 +353,7 @@ fn accept_once(step: &mut Step) {
 
 /// Rule 2: every fill once.
 fn on_fill(step: &mut Step, fill: Fill) {
-    if step.record.fill_ids.iter().any(|id| *id == fill.trade_id) {
+    if step.record.fill_ids.contains(&fill.trade_id) {
         return;
     }
     accept_once(step);
@@ -413,6 +413,35 @@ pub fn current_state(record: &OrderRecord) -> OrderEventKind {
         (_, OrderStatus::Canceled) => OrderEventKind::Canceled { order },
         (_, OrderStatus::Expired) => OrderEventKind::Expired { order },
     }
+}
+
+/// The fills of a REST check still to publish: those not published yet (by trade id), oldest
+/// first, as long as their quantity fits what the venue reports filled beyond the fills
+/// published. The cap keeps one execution from being counted twice when a venue names the same
+/// fills differently on its stream and over REST (Coinbase's stream can merge fills that REST
+/// lists one by one).
+pub fn fills_to_publish(
+    record: Option<&OrderRecord>,
+    venue_filled: Decimal,
+    fills: Vec<Fill>,
+) -> Vec<Fill> {
+    let (published, ids) = match record {
+        Some(r) => (r.fills_quantity, r.fill_ids.as_slice()),
+        None => (Decimal::ZERO, &[][..]),
+    };
+    let mut room = venue_filled - published;
+    let mut out = Vec::new();
+    for fill in fills {
+        if ids.contains(&fill.trade_id) || out.iter().any(|f: &Fill| f.trade_id == fill.trade_id) {
+            continue;
+        }
+        if fill.quantity > room {
+            break;
+        }
+        room -= fill.quantity;
+        out.push(fill);
+    }
+    out
 }
 
 /// Whether reconciliation still has to look at this record: not settled at the venue yet, or

@@ -7,7 +7,9 @@ use exchange_core::model::{
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{LedgerError, Step, Update, apply, current_state, needs_reconciliation};
+use super::{
+    LedgerError, Step, Update, apply, current_state, fills_to_publish, needs_reconciliation,
+};
 
 fn request() -> OrderRequest {
     OrderRequest {
@@ -373,4 +375,45 @@ fn permute(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
         permute(items, k + 1, visit);
         items.swap(k, i);
     }
+}
+
+#[test]
+fn a_rest_check_publishes_only_the_missing_fills_within_the_venues_filled_quantity() {
+    let (record, _, _) = run(vec![
+        pending(),
+        Update::Venue(venue(OrderStatus::Open, dec!(0))),
+        Update::Fill(fill("t1", dec!(0.25))),
+    ]);
+    let record = record.unwrap();
+    let rest = vec![
+        fill("t1", dec!(0.25)),
+        fill("t2", dec!(0.25)),
+        fill("t3", dec!(0.25)),
+    ];
+    let ids = |fills: Vec<Fill>| fills.into_iter().map(|f| f.trade_id).collect::<Vec<_>>();
+    // The venue says 0.75 filled: t2 and t3 are missing.
+    assert_eq!(
+        ids(fills_to_publish(Some(&record), dec!(0.75), rest.clone())),
+        vec!["t2", "t3"]
+    );
+    // The venue says 0.5: only t2 fits (the rest will come with a later check).
+    assert_eq!(
+        ids(fills_to_publish(Some(&record), dec!(0.5), rest.clone())),
+        vec!["t2"]
+    );
+    // Nothing beyond what was published: nothing.
+    assert!(fills_to_publish(Some(&record), dec!(0.25), rest.clone()).is_empty());
+    // A merged stream fill (one id for 0.5) against REST's one-by-one ids: no double count.
+    let (merged, _, _) = run(vec![pending(), Update::Fill(fill("o:2", dec!(0.5)))]);
+    let rest = vec![fill("o:1", dec!(0.25)), fill("o:2", dec!(0.25))];
+    assert!(fills_to_publish(merged.as_ref(), dec!(0.5), rest).is_empty());
+    // No record yet: everything the venue filled.
+    assert_eq!(
+        ids(fills_to_publish(
+            None,
+            dec!(0.5),
+            vec![fill("a", dec!(0.5))]
+        )),
+        vec!["a"]
+    );
 }

@@ -18,7 +18,15 @@ async fn bad_payloads_are_refused_and_the_next_command_goes_through() {
     let json = Encoding::Json.headers();
     let mut xml = HeaderMap::new();
     xml.insert("Content-Type", "text/xml");
-    let cases: Vec<(&str, HeaderMap, Vec<u8>, Option<&str>, &str)> = vec![
+    // (name, headers, payload, id the refusal names, reason code)
+    type Case = (
+        &'static str,
+        HeaderMap,
+        Vec<u8>,
+        Option<&'static str>,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         ("garbage", json.clone(), b"{not json".to_vec(), None, "undecodable"),
         ("msgpack garbage", HeaderMap::new(), vec![0xc1, 0x00, 0xff], None, "undecodable"),
         ("content type", xml, b"{}".to_vec(), None, "undecodable"),
