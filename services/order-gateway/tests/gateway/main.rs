@@ -8,9 +8,11 @@
 //!   next good command still goes through.
 //! - [`restarts`]: NATS restarted mid-stream; the gateway binary SIGKILLed between the venue's
 //!   acceptance and its own ack.
+//! - [`scale`]: two instances on one desk; a private stream that went silent and reconnected.
 
 mod bad_input;
 mod harness;
 mod idempotency;
 mod lifecycle;
 mod restarts;
+mod scale;
