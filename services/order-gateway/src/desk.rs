@@ -3,7 +3,8 @@
 //! through it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use exchange_core::model::{Market, Symbol};
 use exchange_core::{Exchange, ExchangeError};
@@ -25,8 +26,12 @@ pub struct Desk {
     /// The metrics.
     pub metrics: OrderMetrics,
     markets: Arc<RwLock<HashMap<Symbol, Market>>>,
+    last_load: Arc<Mutex<Option<Instant>>>,
     ready: watch::Sender<bool>,
 }
+
+/// The least time between two market reloads caused by an unknown symbol.
+const RELOAD_EVERY: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,6 +56,7 @@ impl Desk {
             config,
             metrics,
             markets: Arc::default(),
+            last_load: Arc::default(),
             ready: watch::channel(false).0,
         }
     }
@@ -71,7 +77,32 @@ impl Desk {
         let count = markets.len();
         let map = markets.into_iter().map(|m| (m.symbol.clone(), m)).collect();
         *self.markets.write().unwrap_or_else(|p| p.into_inner()) = map;
+        *self.last_load.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         Ok(count)
+    }
+
+    /// The rules of `symbol`; a symbol the cache does not know makes the markets load again
+    /// (at most once a minute), so a new listing is tradable without a restart.
+    pub async fn market_or_reload(&self, symbol: &Symbol) -> Option<Market> {
+        if let Some(market) = self.market(symbol) {
+            return Some(market);
+        }
+        let due = self
+            .last_load
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none_or(|at| at.elapsed() >= RELOAD_EVERY);
+        if due {
+            match self.load_markets().await {
+                Ok(count) => {
+                    tracing::info!(venue = self.venue(), count, %symbol, "markets reloaded for an unknown symbol")
+                }
+                Err(e) => {
+                    tracing::warn!(venue = self.venue(), error = %e, "reloading markets failed")
+                }
+            }
+        }
+        self.market(symbol)
     }
 
     /// The rules of `symbol`, if the venue lists it.

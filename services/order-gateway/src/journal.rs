@@ -11,7 +11,7 @@
 //! Events go out before the record: a crash between the two re-publishes on restart (dropped as a
 //! duplicate within the window), never loses an event.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -47,6 +47,7 @@ pub struct Journal {
     orders: kv::Store,
     encoding: Encoding,
     locks: Arc<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>>,
+    unsettled: Arc<Mutex<BTreeSet<String>>>,
     metrics: OrderMetrics,
 }
 
@@ -84,6 +85,7 @@ impl Journal {
             orders,
             encoding,
             locks: Arc::default(),
+            unsettled: Arc::default(),
             metrics,
         }
     }
@@ -127,6 +129,27 @@ impl Journal {
             record,
             revision: entry.revision,
         }))
+    }
+
+    /// The client order ids this process wrote or scanned whose records still need
+    /// reconciliation (`ledger::needs_reconciliation`): what a periodic run looks at.
+    pub fn unsettled(&self) -> Vec<String> {
+        self.unsettled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Notes whether the record of `client_order_id` still needs reconciliation.
+    pub fn note(&self, client_order_id: &str, record: &OrderRecord) {
+        let mut unsettled = self.unsettled.lock().unwrap_or_else(|p| p.into_inner());
+        if ledger::needs_reconciliation(record) {
+            unsettled.insert(client_order_id.to_owned());
+        } else {
+            unsettled.remove(client_order_id);
+        }
     }
 
     /// Every client order id of this desk with a record (a scan of the bucket's keys).
@@ -200,6 +223,7 @@ impl Journal {
                 Err(e) => return Ok(Err(e)),
             };
             if !step.changed {
+                self.note(client_order_id, &step.record);
                 return Ok(Ok(step.record));
             }
             let Step { record, events, .. } = step;
@@ -232,7 +256,10 @@ impl Journal {
                     }),
             };
             match written {
-                Ok(()) => return Ok(Ok(record)),
+                Ok(()) => {
+                    self.note(client_order_id, &record);
+                    return Ok(Ok(record));
+                }
                 Err(Some(e)) => return Err(e),
                 Err(None) => {
                     self.metrics.revision_races(&self.venue).inc();

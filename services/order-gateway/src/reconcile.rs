@@ -32,8 +32,18 @@ pub struct Summary {
     pub unseen: usize,
 }
 
+/// Which records a reconciliation looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every record of the desk in KV `orders` (after a start or a reconnect: another instance,
+    /// or this one before a crash, may have left records this process has not seen).
+    All,
+    /// The records this process knows to be unsettled (the periodic run).
+    Known,
+}
+
 /// Reconciles the desk once.
-pub async fn reconcile(desk: &Desk) -> Result<Summary> {
+pub async fn reconcile(desk: &Desk, scope: Scope) -> Result<Summary> {
     let mut summary = Summary::default();
     if desk.exchange.has(Capability::FetchOpenOrders) {
         for order in desk.exchange.fetch_open_orders(None).await? {
@@ -48,11 +58,16 @@ pub async fn reconcile(desk: &Desk) -> Result<Summary> {
                 .ok();
         }
     }
-    for id in desk.journal.client_order_ids().await? {
+    let ids = match scope {
+        Scope::All => desk.journal.client_order_ids().await?,
+        Scope::Known => desk.journal.unsettled(),
+    };
+    for id in ids {
         let Some(stored) = desk.journal.get(&id).await? else {
             continue;
         };
         let record = stored.record;
+        desk.journal.note(&id, &record);
         if !ledger::needs_reconciliation(&record) {
             continue;
         }
@@ -104,7 +119,7 @@ async fn run(desk: Desk, mut rx: mpsc::Receiver<&'static str>, token: Cancellati
             () = token.cancelled() => return,
             why = rx.recv() => match why { Some(why) => why, None => return },
             _ = ticker.tick(), if !period.is_zero() => {
-                match reconcile(&desk).await {
+                match reconcile(&desk, Scope::Known).await {
                     Ok(summary) if summary.checked > 0 => {
                         desk.metrics.reconciliations(desk.venue(), "ok").inc();
                         tracing::info!(venue = desk.venue(), account = desk.account(), ?summary, "periodic reconciliation");
@@ -121,7 +136,7 @@ async fn run(desk: Desk, mut rx: mpsc::Receiver<&'static str>, token: Cancellati
         desk.set_ready(false);
         let mut backoff = Duration::from_millis(200);
         loop {
-            match reconcile(&desk).await {
+            match reconcile(&desk, Scope::All).await {
                 Ok(summary) => {
                     desk.metrics.reconciliations(desk.venue(), "ok").inc();
                     tracing::info!(

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use bus::Reject;
-use exchange_core::model::{OrderRequest, Symbol};
+use exchange_core::model::{Market, OrderRequest, Symbol};
 use exchange_core::{ErrorKind, ExchangeError};
 
 use super::outcome::{Delivery, Outcome};
@@ -35,9 +35,10 @@ pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> R
                 return repeat(desk, &record, delivery).await;
             }
             let request = record.request.clone().unwrap_or(request);
-            return resolve(desk, &request, delivery).await;
+            return resolve(desk, &request, delivery, 0).await;
         }
-        if let Err(reason) = check(desk, &request) {
+        let market = desk.market_or_reload(&request.symbol).await;
+        if let Err(reason) = check(desk.venue(), market.as_ref(), &request) {
             let update = Update::PlaceRejected {
                 request: request.clone(),
                 reason,
@@ -52,7 +53,7 @@ pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> R
             command_sequence: Some(delivery.stream_sequence),
         };
         match desk.journal.apply(&id, pending, headers).await? {
-            Ok(_) => return send(desk, &request, delivery).await,
+            Ok(_) => return send(desk, &request, delivery, 0).await,
             // Another instance or lane wrote it first: look again.
             Err(LedgerError::Exists(_)) => continue,
             Err(e @ LedgerError::NoRecord(_)) => return Err(e.into()),
@@ -61,15 +62,19 @@ pub async fn place(desk: &Desk, request: OrderRequest, delivery: &Delivery) -> R
 }
 
 /// Checks the request against the market's rules before the venue sees it.
-pub fn check(desk: &Desk, request: &OrderRequest) -> std::result::Result<(), Reject> {
-    let Some(market) = desk.market(&request.symbol) else {
+pub fn check(
+    venue: &str,
+    market: Option<&Market>,
+    request: &OrderRequest,
+) -> std::result::Result<(), Reject> {
+    let Some(market) = market else {
         return Err(Reject::new(
             "bad_symbol",
-            format!("{} does not list {}", desk.venue(), request.symbol),
+            format!("{venue} does not list {}", request.symbol),
         ));
     };
     request
-        .validate(&market)
+        .validate(market)
         .map_err(|e| Reject::from_exchange_error(&e))
 }
 
@@ -88,8 +93,19 @@ fn is_duplicate_at_venue(error: &ExchangeError) -> bool {
     error.reason_code() == "duplicate_client_order_id"
 }
 
-/// Places the order and records the venue's answer.
-async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Result<Outcome> {
+/// How many times one command may send its order (a first placement, then once more after the
+/// venue said it never saw it). Beyond that the command waits for its next delivery.
+const MAX_SENDS: u32 = 2;
+
+/// Places the order and records the venue's answer. `sends` counts the placements this
+/// delivery already made.
+async fn send(
+    desk: &Desk,
+    request: &OrderRequest,
+    delivery: &Delivery,
+    sends: u32,
+) -> Result<Outcome> {
+    let sends = sends + 1;
     let id = &request.client_order_id;
     let headers = delivery.headers.as_ref();
     match desk.exchange.place_order(request).await {
@@ -102,7 +118,7 @@ async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Resul
         }
         Err(e) if is_duplicate_at_venue(&e) => {
             tracing::warn!(client_order_id = %id, error = %e, "the venue already has this client order id; resolving");
-            resolve(desk, request, delivery).await
+            resolve(desk, request, delivery, sends).await
         }
         Err(e) if is_unknown_outcome(&e) => {
             desk.metrics.unknown_outcomes(desk.venue()).inc();
@@ -111,7 +127,7 @@ async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Resul
                 .apply(id, Update::Unknown(e.to_string()), headers)
                 .await?
                 .ok();
-            resolve(desk, request, delivery).await
+            resolve(desk, request, delivery, sends).await
         }
         Err(e) => {
             tracing::info!(client_order_id = %id, error = %e, "the venue refused the order");
@@ -127,8 +143,13 @@ async fn send(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Resul
 }
 
 /// Asks the venue about an order whose placement may or may not have happened; places it only
-/// when the venue has never seen it.
-async fn resolve(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Result<Outcome> {
+/// when the venue has never seen it (and this delivery has not sent it [`MAX_SENDS`] times).
+async fn resolve(
+    desk: &Desk,
+    request: &OrderRequest,
+    delivery: &Delivery,
+    sends: u32,
+) -> Result<Outcome> {
     let id = &request.client_order_id;
     let mut backoff = Duration::from_millis(desk.config.resolve_backoff_ms);
     for attempt in 0..desk.config.resolve_attempts.max(1) {
@@ -137,10 +158,11 @@ async fn resolve(desk: &Desk, request: &OrderRequest, delivery: &Delivery) -> Re
                 settle(desk, &request.symbol, order, delivery.headers.as_ref()).await?;
                 return Ok(Outcome::Done);
             }
-            Err(e) if e.kind() == ErrorKind::OrderNotFound => {
+            Err(e) if e.kind() == ErrorKind::OrderNotFound && sends < MAX_SENDS => {
                 tracing::info!(client_order_id = %id, attempt, "the venue never saw the order; placing it");
-                return Box::pin(send(desk, request, delivery)).await;
+                return Box::pin(send(desk, request, delivery, sends)).await;
             }
+            Err(e) if e.kind() == ErrorKind::OrderNotFound => break,
             Err(e) => {
                 tracing::warn!(client_order_id = %id, attempt, error = %e, "order status query failed");
                 tokio::time::sleep(e.retry_after().unwrap_or(backoff)).await;
