@@ -133,12 +133,29 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
         .wait_equal(&eth, "ETHUSDT", "ETH/USDT equal after a NATS restart")
         .await;
 
-    // 4. A garbage frame from the venue is not fatal: data keeps flowing and books stay equal.
+    // 4. Garbage frames from the venue are counted and never fatal: data keeps flowing and
+    // books stay equal. Not JSON; JSON cut short; a trade missing its fields.
     let trades_before = observed_trade_ids(&stack).len();
-    assert!(
-        stack.proxy.inject("{\"stream\":garbage") > 0,
-        "the adapter is connected"
-    );
+    let undecodable_before = undecodable_frames(&stack);
+    let garbage = [
+        "{\"stream\":garbage",
+        "[1,2",
+        r#"{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT"}}"#,
+    ];
+    for frame in garbage {
+        assert_eq!(
+            stack.proxy.inject(frame),
+            1,
+            "one market connection gets the frame"
+        );
+    }
+    let metrics = stack.gateway.metrics().clone();
+    let want = undecodable_before + garbage.len() as u64;
+    testkit::wait_until(DEADLINE, "the garbage frames counted", || {
+        let n = count_undecodable(&metrics.registry().render());
+        async move { n == Some(want) }
+    })
+    .await?;
     stack.step(150);
     stack
         .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a garbage frame")
@@ -148,6 +165,12 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
         async move { n > trades_before }
     })
     .await?;
+
+    assert_eq!(
+        undecodable_frames(&stack),
+        want,
+        "exactly the garbage frames were counted"
+    );
 
     // Trades through all of it: never twice, never out of order.
     let ids = observed_trade_ids(&stack);
@@ -170,6 +193,17 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
     };
     tokio::time::timeout(Duration::from_secs(20), stop).await??;
     Ok(())
+}
+
+/// `md_venue_frames_undecodable_total{venue="binance"}` now (0 if not exported yet).
+fn undecodable_frames(stack: &Stack) -> u64 {
+    count_undecodable(&stack.gateway.metrics().registry().render()).unwrap_or(0)
+}
+
+fn count_undecodable(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("md_venue_frames_undecodable_total{venue=\"binance\"} "))
+        .and_then(|v| v.parse().ok())
 }
 
 fn resynced_count(stack: &Stack) -> u64 {

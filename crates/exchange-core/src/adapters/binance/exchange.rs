@@ -26,7 +26,7 @@ use crate::model::{
     AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
-use crate::session::{Session, SessionHandle, presets};
+use crate::session::{FrameCounters, Session, SessionHandle, presets};
 use crate::{
     AdapterConfig, BookUpdate, ConnectionState, Exchange, ExchangeError, Result, Subscription,
 };
@@ -84,6 +84,8 @@ pub struct BinanceExchange {
     pub(crate) markets: RwLock<Arc<MarketCache>>,
     pub(crate) running: Mutex<Option<Running>>,
     pub(crate) state: watch::Sender<ConnectionState>,
+    /// Undecodable frames of the market session, across reconnects.
+    pub(crate) counters: FrameCounters,
 }
 
 impl std::fmt::Debug for BinanceExchange {
@@ -118,6 +120,7 @@ impl BinanceExchange {
             markets: RwLock::new(Arc::new(MarketCache::default())),
             running: Mutex::new(None),
             state,
+            counters: FrameCounters::new(),
         })
     }
 
@@ -181,6 +184,7 @@ impl BinanceExchange {
         let url = format!("{}/stream", self.cfg.urls.market_ws.trim_end_matches('/'));
         let mut session_cfg = presets::binance(format!("{}-market", self.venue), url);
         session_cfg.stale_after = self.cfg.options.stale_after();
+        session_cfg.counters = self.counters.clone();
         let market = Session::spawn(session_cfg, Arc::new(MarketProtocol::new()), None, &cancel)?;
         let mut states = market.handle().state();
         let forward = self.state.clone();
@@ -238,6 +242,10 @@ impl Exchange for BinanceExchange {
 
     fn connection_state(&self) -> watch::Receiver<ConnectionState> {
         self.state.subscribe()
+    }
+
+    fn frame_counters(&self) -> FrameCounters {
+        self.counters.clone()
     }
 
     async fn fetch_markets(&self) -> Result<Vec<Market>> {
