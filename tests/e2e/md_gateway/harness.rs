@@ -100,7 +100,13 @@ impl Stack {
             "binance".into(),
             VenueConfig {
                 base_urls,
-                options: serde_json::json!({"ticker_24h": false}),
+                // Quick to fall back to REST polling, and to come back (the polling test).
+                options: serde_json::json!({
+                    "ticker_24h": false,
+                    "poll_after_failures": 2,
+                    "poll_interval_ms": 200,
+                    "reconnect_cap_ms": 500,
+                }),
                 books: books.iter().map(|s| sym(s)).collect(),
                 trades: trade_symbols.iter().map(|s| sym(s)).collect(),
                 ..VenueConfig::default()

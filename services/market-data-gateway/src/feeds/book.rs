@@ -18,7 +18,7 @@ use std::time::Duration;
 use bus::subject::{self, MdChannel};
 use bus::{FeedState, FeedStatus};
 use exchange_core::model::{Symbol, now_ns};
-use exchange_core::{BookUpdate, Exchange, StreamEvent};
+use exchange_core::{BookUpdate, ConnectionState, Exchange, StreamEvent};
 use futures_util::StreamExt;
 use service_kit::{Counter, Gauge};
 use tokio::sync::mpsc::error::TrySendError;
@@ -214,6 +214,7 @@ pub async fn run(
     // The rule of bus::BookSequence::starting_now: start at the time in microseconds.
     let first_seq = u64::try_from(now_ns() / 1_000).unwrap_or(1).max(1);
     let mut state = BookState::new(&venue, symbol.clone(), first_seq, ctx.book.snapshot_every);
+    let connection = adapter.connection_state();
     let mut link = ctx.link.clone();
     let mut seen_connects = link.borrow_and_update().connects;
     let mut resume_tick = tokio::time::interval(RESUME_EVERY);
@@ -283,6 +284,7 @@ pub async fn run(
                 }
                 item = stream.next() => match item {
                     Some(event) => {
+                        state.set_polling(*connection.borrow() == ConnectionState::Polling);
                         if !publisher.handle(&mut state, event) {
                             return;
                         }

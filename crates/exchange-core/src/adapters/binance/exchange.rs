@@ -7,6 +7,7 @@
 //! [`CancellationToken`] and a [`TaskTracker`]) and ends on `disconnect`.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::{Mutex, watch};
@@ -17,6 +18,7 @@ use super::Product;
 use super::config::BinanceConfig;
 use super::endpoints::{self, Paths};
 use super::http::BinanceHttp;
+use super::market_poll::MarketPoller;
 use super::market_ws::MarketProtocol;
 use super::markets_cache::MarketCache;
 use super::parse::frame::MarketEvent;
@@ -26,7 +28,7 @@ use crate::model::{
     AccountEvent, Balance, Candle, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
-use crate::session::{FrameCounters, Session, SessionHandle, presets};
+use crate::session::{FrameCounters, Poller, Session, SessionHandle, presets};
 use crate::{
     AdapterConfig, BookUpdate, ConnectionState, Exchange, ExchangeError, Result, Subscription,
 };
@@ -86,6 +88,8 @@ pub struct BinanceExchange {
     pub(crate) state: watch::Sender<ConnectionState>,
     /// Undecodable frames of the market session, across reconnects.
     pub(crate) counters: FrameCounters,
+    /// REST polling of the market streams while their WebSocket is unreachable.
+    pub(crate) poller: Arc<MarketPoller>,
 }
 
 impl std::fmt::Debug for BinanceExchange {
@@ -116,6 +120,7 @@ impl BinanceExchange {
             adapter,
             cfg,
             paths,
+            poller: Arc::new(MarketPoller::new(http.clone(), product)),
             http,
             markets: RwLock::new(Arc::new(MarketCache::default())),
             running: Mutex::new(None),
@@ -185,7 +190,18 @@ impl BinanceExchange {
         let mut session_cfg = presets::binance(format!("{}-market", self.venue), url);
         session_cfg.stale_after = self.cfg.options.stale_after();
         session_cfg.counters = self.counters.clone();
-        let market = Session::spawn(session_cfg, Arc::new(MarketProtocol::new()), None, &cancel)?;
+        let options = &self.cfg.options;
+        session_cfg.poll_after_failures = options.poll_after_failures;
+        session_cfg.poll_interval = Duration::from_millis(options.poll_interval_ms.max(1));
+        session_cfg.backoff.cap = Duration::from_millis(options.reconnect_cap_ms.max(1));
+        let poller: Option<Arc<dyn Poller<String, MarketEvent>>> =
+            (options.poll_after_failures > 0).then(|| self.poller.clone() as _);
+        let market = Session::spawn(
+            session_cfg,
+            Arc::new(MarketProtocol::new()),
+            poller,
+            &cancel,
+        )?;
         let mut states = market.handle().state();
         let forward = self.state.clone();
         let token = cancel.clone();
