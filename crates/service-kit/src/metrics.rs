@@ -30,6 +30,12 @@ impl Counter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
+
+    /// A counter over a count kept elsewhere (by a library that does not depend on this
+    /// crate), for [`Metrics::register_counter`].
+    pub fn shared(count: Arc<AtomicU64>) -> Self {
+        Counter(count)
+    }
 }
 
 /// A value that goes up and down.
@@ -93,6 +99,31 @@ impl Metrics {
             Some(Series::Counter(c)) => c,
             _ => Counter::default(),
         }
+    }
+
+    /// Registers `counter` as the series `name{labels}`, replacing any series there (a count
+    /// kept elsewhere, read at each render). A name registered as a gauge is refused and
+    /// logged.
+    pub fn register_counter(
+        &self,
+        name: &str,
+        help: &str,
+        labels: &[(&str, &str)],
+        counter: Counter,
+    ) {
+        let mut families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
+        let family = families.entry(name.to_owned()).or_insert_with(|| Family {
+            help: help.to_owned(),
+            kind: Kind::Counter,
+            series: BTreeMap::new(),
+        });
+        if family.kind != Kind::Counter {
+            tracing::error!(metric = name, "metric registered with two types");
+            return;
+        }
+        family
+            .series
+            .insert(render_labels(labels), Series::Counter(counter));
     }
 
     /// The gauge `name{labels}`, created at zero on first use.
@@ -220,5 +251,22 @@ mod tests {
         m.gauge("x", "x", &[]).set(7);
         assert_eq!(m.render().matches("x 1").count(), 1);
         assert!(!m.render().contains("x 7"));
+    }
+
+    #[test]
+    fn a_registered_counter_is_read_at_render() {
+        let m = Metrics::new();
+        let count = Arc::new(AtomicU64::new(0));
+        m.register_counter(
+            "ext_total",
+            "kept elsewhere",
+            &[("venue", "b")],
+            Counter::shared(count.clone()),
+        );
+        count.fetch_add(2, Ordering::Relaxed);
+        assert!(m.render().contains("ext_total{venue=\"b\"} 2\n"));
+        m.gauge("g", "g", &[]);
+        m.register_counter("g", "g", &[], Counter::default());
+        assert!(m.render().contains("# TYPE g gauge"));
     }
 }

@@ -18,6 +18,9 @@
 //!    the (still proven) local book, so consumers resync instead of seeing a hole.
 //! 5. After a NATS reconnect, [`BookState::republish`] publishes a snapshot and KV record again
 //!    (the server may have lost both).
+//! 6. While the venue's stream is down and REST polling stands in ([`BookState::set_polling`]),
+//!    snapshots are polled books: the first one after the book was stale publishes status
+//!    `polling` instead of `resynced`; later ones publish no status.
 
 use bus::{BookEvent, BookSequence, BookSnapshotRecord, FeedState};
 use exchange_core::model::{BookSnapshot, Symbol};
@@ -62,6 +65,8 @@ pub struct BookState {
     stale_reason: String,
     /// Whether the last book event published said live (a snapshot or delta, not a marker).
     published_live: bool,
+    /// Whether snapshots now come from REST polling.
+    polling: bool,
 }
 
 impl BookState {
@@ -81,7 +86,14 @@ impl BookState {
             snapshot_every: snapshot_every.max(1),
             stale_reason: String::new(),
             published_live: false,
+            polling: false,
         }
+    }
+
+    /// Tells whether the venue is served by REST polling now (its connection state): snapshots
+    /// then publish status `polling` rather than `resynced`.
+    pub fn set_polling(&mut self, polling: bool) {
+        self.polling = polling;
     }
 
     /// The local book (what was published, plus what is pending while suspended).
@@ -246,6 +258,13 @@ impl BookState {
                 Some((FeedState::Resynced, "book rebuilt after a resync".into()))
             }
             Phase::Live => None,
+        };
+        let status = match status {
+            Some(_) if self.polling => Some((
+                FeedState::Polling,
+                "book from a REST snapshot: the venue stream is down".to_owned(),
+            )),
+            other => other,
         };
         self.phase = Phase::Live;
         self.resync_pending = false;

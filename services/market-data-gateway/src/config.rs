@@ -121,6 +121,10 @@ pub struct BookConfig {
     /// And at least this often while deltas come, ms (default 1000; 0 turns it off): bounds how
     /// long a resyncing consumer waits for a record newer than its gap.
     pub snapshot_interval_ms: u64,
+    /// Repeat each book's last status this often, ms (default 5000; 0 turns it off), with the
+    /// transition's own `ts_ns`: a consumer that missed the transition (it subscribed later, or
+    /// reconnected to NATS after the gateway did) learns the current state within this time.
+    pub status_refresh_ms: u64,
 }
 
 impl Default for BookConfig {
@@ -129,6 +133,7 @@ impl Default for BookConfig {
             depth: 100,
             snapshot_every: 1000,
             snapshot_interval_ms: 1000,
+            status_refresh_ms: 5000,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! | `md_book_snapshots_total` | counter | venue, symbol | snapshot events published |
 //! | `md_feed_restarts_total` | counter | venue, channel | subscriptions (re)started after an error or end |
 //! | `md_venue_connection_state` | gauge | venue | 0 disconnected, 1 connected, 2 reconnecting, 3 polling, 4 stale |
+//! | `md_venue_frames_undecodable_total` | counter | venue | venue frames the adapter could not decode (skipped, logged) |
 //! | `md_kv_writes_total` / `md_kv_errors_total` | counter | | KV `md_books` writes done / failed |
 //! | `md_nats_connected` | gauge | | 1 while connected to NATS |
 //! | `md_nats_reconnects_total` | counter | | reconnects after the first connection |
@@ -117,6 +118,20 @@ impl GatewayMetrics {
             "Venue connection: 0 disconnected, 1 connected, 2 reconnecting, 3 polling, 4 stale",
             &[("venue", venue)],
         )
+    }
+
+    /// Exports `venue`'s count of undecodable frames, kept by its adapter's sessions.
+    pub fn venue_frames_undecodable(
+        &self,
+        venue: &str,
+        counters: &exchange_core::session::FrameCounters,
+    ) {
+        self.registry.register_counter(
+            "md_venue_frames_undecodable_total",
+            "Venue frames the adapter could not decode (skipped and logged)",
+            &[("venue", venue)],
+            Counter::shared(counters.undecodable_shared()),
+        );
     }
 
     /// KV `md_books` writes done.

@@ -4,64 +4,10 @@
 use std::time::Duration;
 
 use bus::FeedState::{Live, Resynced, Stale};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use venue_sim::ApiKind;
 
-use super::harness::{DEADLINE, Stack, contains_in_order};
-
-/// Plain HTTP GET of venue-sim's REST (no client library needed for one call).
-async fn http_get(addr: std::net::SocketAddr, path: &str) -> anyhow::Result<serde_json::Value> {
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).await?;
-    let text = String::from_utf8(raw)?;
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .ok_or_else(|| anyhow::anyhow!("no HTTP body"))?;
-    Ok(serde_json::from_str(body)?)
-}
-
-/// The venue's own ids of its recent BTCUSDT trades, oldest first.
-async fn venue_trade_ids(stack: &Stack) -> anyhow::Result<Vec<u64>> {
-    let trades = http_get(
-        stack.sim.addrs().spot_rest,
-        "/api/v3/trades?symbol=BTCUSDT&limit=1000",
-    )
-    .await?;
-    let list = trades
-        .as_array()
-        .ok_or_else(|| anyhow::anyhow!("trades: {trades}"))?;
-    Ok(list.iter().filter_map(|t| t["id"].as_u64()).collect())
-}
-
-fn observed_trade_ids(stack: &Stack) -> Vec<u64> {
-    stack
-        .trades
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|t| t.trade.trade_id.parse::<u64>().unwrap())
-        .collect()
-}
-
-/// Drives the flow a little at every poll until `symbol`'s statuses after `from` contain
-/// `wanted` in order (a gap or a lost connection shows only when more data comes).
-async fn step_until_states(stack: &Stack, symbol: &str, from: usize, wanted: &[bus::FeedState]) {
-    let what = format!("statuses {wanted:?} of {symbol}");
-    let result = testkit::wait_until(DEADLINE, &what, || {
-        stack.step(3);
-        let states = stack.states(symbol);
-        let ok = contains_in_order(states.get(from..).unwrap_or_default(), wanted);
-        async move { ok }
-    })
-    .await;
-    if let Err(e) = result {
-        panic!("{e}: saw {:?}", stack.states(symbol));
-    }
-}
+use super::harness::{DEADLINE, Stack};
+use super::observe::{observed_trade_ids, step_until_states, venue_trade_ids};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_garbage()
@@ -115,16 +61,28 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
         .await;
 
     // 3. NATS restarts (same port and store): the gateway reconnects, ensures its JetStream
-    // definitions and republishes every book; consumers end equal.
+    // definitions and republishes every book with status `resynced`; consumers end equal. The
+    // observer reconnects on its own and may come back after the gateway's republish, which
+    // core NATS then does not deliver to it: the gateway repeats each book's last status
+    // (book.status_refresh_ms), so the observer sees this `resynced` either way.
+    let from_btc = stack.statuses_of("BTC/USDT").len();
+    let from_eth = stack.statuses_of("ETH/USDT").len();
     let resynced_before = resynced_count(&stack);
     stack.nats.restart().await?;
-    let metrics = stack.gateway.metrics().clone();
-    testkit::wait_until(DEADLINE, "books republished after the NATS restart", || {
-        let text = metrics.registry().render();
-        let n = count_in(&text, "resynced");
-        async move { n >= resynced_before + 2 }
-    })
+    testkit::wait_until(
+        DEADLINE,
+        "resynced after the NATS restart, on the status subject",
+        || {
+            let ok = resynced_by_nats(&stack, "BTC/USDT", from_btc)
+                && resynced_by_nats(&stack, "ETH/USDT", from_eth);
+            async move { ok }
+        },
+    )
     .await?;
+    assert!(
+        resynced_count(&stack) >= resynced_before + 2,
+        "counted as transitions too"
+    );
     stack.step(100);
     stack
         .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a NATS restart")
@@ -133,12 +91,29 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
         .wait_equal(&eth, "ETHUSDT", "ETH/USDT equal after a NATS restart")
         .await;
 
-    // 4. A garbage frame from the venue is not fatal: data keeps flowing and books stay equal.
+    // 4. Garbage frames from the venue are counted and never fatal: data keeps flowing and
+    // books stay equal. Not JSON; JSON cut short; a trade missing its fields.
     let trades_before = observed_trade_ids(&stack).len();
-    assert!(
-        stack.proxy.inject("{\"stream\":garbage") > 0,
-        "the adapter is connected"
-    );
+    let undecodable_before = undecodable_frames(&stack);
+    let garbage = [
+        "{\"stream\":garbage",
+        "[1,2",
+        r#"{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT"}}"#,
+    ];
+    for frame in garbage {
+        assert_eq!(
+            stack.proxy.inject(frame),
+            1,
+            "one market connection gets the frame"
+        );
+    }
+    let metrics = stack.gateway.metrics().clone();
+    let want = undecodable_before + garbage.len() as u64;
+    testkit::wait_until(DEADLINE, "the garbage frames counted", || {
+        let n = count_undecodable(&metrics.registry().render());
+        async move { n == Some(want) }
+    })
+    .await?;
     stack.step(150);
     stack
         .wait_equal(&btc, "BTCUSDT", "BTC/USDT equal after a garbage frame")
@@ -148,6 +123,12 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
         async move { n > trades_before }
     })
     .await?;
+
+    assert_eq!(
+        undecodable_frames(&stack),
+        want,
+        "exactly the garbage frames were counted"
+    );
 
     // Trades through all of it: never twice, never out of order.
     let ids = observed_trade_ids(&stack);
@@ -170,6 +151,30 @@ async fn books_and_trades_follow_the_venue_through_gap_drop_nats_restart_and_gar
     };
     tokio::time::timeout(Duration::from_secs(20), stop).await??;
     Ok(())
+}
+
+/// `md_venue_frames_undecodable_total{venue="binance"}` now (0 if not exported yet).
+fn undecodable_frames(stack: &Stack) -> u64 {
+    count_undecodable(&stack.gateway.metrics().registry().render()).unwrap_or(0)
+}
+
+fn count_undecodable(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("md_venue_frames_undecodable_total{venue=\"binance\"} "))
+        .and_then(|v| v.parse().ok())
+}
+
+/// Whether a `resynced` status caused by a NATS reconnect came for `symbol` after the first
+/// `from` statuses.
+fn resynced_by_nats(stack: &Stack, symbol: &str, from: usize) -> bool {
+    stack.statuses_of(symbol).get(from..).is_some_and(|new| {
+        new.iter().any(|s| {
+            s.state == Resynced
+                && s.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("NATS reconnect"))
+        })
+    })
 }
 
 fn resynced_count(stack: &Stack) -> u64 {

@@ -89,6 +89,7 @@ impl Stack {
         config.book = BookConfig {
             depth: 1000,
             snapshot_every: 25,
+            status_refresh_ms: 200,
             ..BookConfig::default()
         };
         let mut base_urls = BTreeMap::new();
@@ -99,7 +100,13 @@ impl Stack {
             "binance".into(),
             VenueConfig {
                 base_urls,
-                options: serde_json::json!({"ticker_24h": false}),
+                // Quick to fall back to REST polling, and to come back (the polling test).
+                options: serde_json::json!({
+                    "ticker_24h": false,
+                    "poll_after_failures": 2,
+                    "poll_interval_ms": 200,
+                    "reconnect_cap_ms": 500,
+                }),
                 books: books.iter().map(|s| sym(s)).collect(),
                 trades: trade_symbols.iter().map(|s| sym(s)).collect(),
                 ..VenueConfig::default()
@@ -192,13 +199,18 @@ impl Stack {
 
     /// The status states published for `symbol` so far.
     pub fn states(&self, symbol: &str) -> Vec<bus::FeedState> {
+        self.statuses_of(symbol).iter().map(|s| s.state).collect()
+    }
+
+    /// The status messages published for `symbol` so far (repeats included).
+    pub fn statuses_of(&self, symbol: &str) -> Vec<FeedStatus> {
         let symbol = sym(symbol);
         self.statuses
             .lock()
             .unwrap()
             .iter()
             .filter(|s| s.symbol == symbol)
-            .map(|s| s.state)
+            .cloned()
             .collect()
     }
 

@@ -4,8 +4,13 @@
 //!
 //! - [`faults`]: books equal venue-sim's truth at the start and again after an injected
 //!   sequence gap, a dropped venue connection, a NATS restart and a garbage frame; the status
-//!   subject shows each transition; trades arrive once each, in order, with the venue's ids.
+//!   subject shows each transition; trades arrive once each, in order, with the venue's ids;
+//!   exactly the garbage frames sent are counted.
+//! - [`polling`]: the venue's WebSocket refused, REST polling stands in (status `polling`), books
+//!   and trades keep following the venue, and the stream takes over again (`resynced`).
 
 mod faults;
 mod harness;
+mod observe;
+mod polling;
 mod ws_proxy;

@@ -1,8 +1,11 @@
 //! A WebSocket proxy between the gateway's adapter and venue-sim's market streams that can push
-//! a garbage frame to every client: venue-sim sends only well-formed frames, and the gateway must
-//! survive a venue that does not.
+//! a garbage frame to every client (venue-sim sends only well-formed frames, and the gateway must
+//! survive a venue that does not) and can refuse new connections (a venue whose WebSocket is
+//! unreachable while its REST API still answers).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,6 +19,8 @@ use tokio_util::task::TaskTracker;
 pub struct WsProxy {
     addr: SocketAddr,
     inject: broadcast::Sender<String>,
+    refusing: Arc<AtomicBool>,
+    refused: Arc<AtomicU64>,
     token: CancellationToken,
     tracker: TaskTracker,
 }
@@ -28,7 +33,10 @@ impl WsProxy {
         let (inject, _) = broadcast::channel(16);
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
+        let refusing = Arc::new(AtomicBool::new(false));
+        let refused = Arc::new(AtomicU64::new(0));
         let (t, tr, inj) = (token.clone(), tracker.clone(), inject.clone());
+        let (no, count) = (refusing.clone(), refused.clone());
         tracker.spawn(async move {
             loop {
                 let accepted = tokio::select! {
@@ -36,12 +44,20 @@ impl WsProxy {
                     a = listener.accept() => a,
                 };
                 let Ok((stream, _)) = accepted else { continue };
+                if no.load(Ordering::SeqCst) {
+                    // Closed before the handshake: the client's connect fails.
+                    count.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                    continue;
+                }
                 tr.spawn(serve(stream, upstream, inj.subscribe(), t.clone()));
             }
         });
         Ok(WsProxy {
             addr,
             inject,
+            refusing,
+            refused,
             token,
             tracker,
         })
@@ -55,6 +71,16 @@ impl WsProxy {
     /// Sends `text` as a frame to every connected client; returns how many got it.
     pub fn inject(&self, text: &str) -> usize {
         self.inject.send(text.to_owned()).unwrap_or(0)
+    }
+
+    /// Refuses (`true`) or accepts again (`false`) new connections; open ones are left alone.
+    pub fn refuse(&self, refusing: bool) {
+        self.refusing.store(refusing, Ordering::SeqCst);
+    }
+
+    /// Connections refused so far.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::SeqCst)
     }
 
     /// Stops every connection and waits for the tasks.

@@ -40,6 +40,7 @@ use crate::model::{
     AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
+use crate::session::FrameCounters;
 use crate::{BookUpdate, ConnectionState, ExchangeError, Result, Subscription};
 
 /// A venue adapter: market data, account queries and order entry, in normalized types.
@@ -199,5 +200,13 @@ pub trait Exchange: Send + Sync {
     /// Needs credentials. Capability `subscribe_account`.
     async fn subscribe_account(&self) -> Result<Subscription<AccountEvent>> {
         Err(self.not_supported(Capability::SubscribeAccount))
+    }
+
+    /// Counts of the adapter's venue connections (undecodable frames), shared with its
+    /// sessions: a handle read at any time, e.g. by a metrics scrape.
+    ///
+    /// The default, for an adapter without sessions, is a fresh handle that stays at zero.
+    fn frame_counters(&self) -> FrameCounters {
+        FrameCounters::new()
     }
 }

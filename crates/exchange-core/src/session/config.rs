@@ -60,6 +60,8 @@ pub struct SessionConfig {
     pub poll_after_failures: u32,
     /// How often pollers run while polling.
     pub poll_interval: Duration,
+    /// Where undecodable frames are counted; adapters share one across their sessions.
+    pub counters: super::FrameCounters,
 }
 
 impl SessionConfig {
@@ -82,6 +84,7 @@ impl SessionConfig {
             command_buffer: 64,
             poll_after_failures: 3,
             poll_interval: Duration::from_secs(2),
+            counters: super::FrameCounters::new(),
         }
     }
 }

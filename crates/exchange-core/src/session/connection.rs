@@ -215,6 +215,10 @@ impl<P: SessionProtocol> Driver<P> {
             Inbound::ShutdownNotice => {
                 return Some(planned("the venue announced a shutdown"));
             }
+            Inbound::Undecodable { reason } => {
+                let total = self.cfg.counters.record_undecodable();
+                tracing::warn!(session = %self.cfg.name, %reason, total, "undecodable frame skipped");
+            }
             Inbound::Heartbeat | Inbound::Pong | Inbound::Ignore => {}
         }
         None

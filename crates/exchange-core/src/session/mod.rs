@@ -15,6 +15,8 @@
 //!   reconnect at once;
 //! - after repeated failures, the poller keeps data flowing ([`ConnectionState::Polling`]) until
 //!   the WebSocket is back;
+//! - frames the adapter cannot decode ([`Inbound::Undecodable`]) are logged and counted in the
+//!   session's [`FrameCounters`], never fatal;
 //! - state as a watch channel plus an ordered transition feed; every subscription stream
 //!   yields [`StreamEvent::Resync`] after a disconnect and after a polling hand-over, and
 //!   unsubscribes when dropped.
@@ -29,6 +31,7 @@ pub mod backoff;
 mod command;
 mod config;
 mod connection;
+mod counters;
 mod down;
 mod driver;
 mod handle;
@@ -41,6 +44,7 @@ mod state;
 
 pub use backoff::{AttemptBudget, Backoff};
 pub use config::{PingConfig, PingKind, SessionConfig};
+pub use counters::FrameCounters;
 pub use handle::{Session, SessionHandle, SessionSubscription, SubscribeOptions};
 pub use poller::Poller;
 pub use protocol::{Frame, Inbound, SessionProtocol};

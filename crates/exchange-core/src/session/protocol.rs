@@ -43,6 +43,14 @@ pub enum Inbound<K, M> {
     ShutdownNotice,
     /// Anything else (status and info frames): counts as liveness, otherwise ignored.
     Ignore,
+    /// A frame the adapter could not decode (not JSON, or not the shape the venue documents):
+    /// logged and counted in [`FrameCounters`](super::FrameCounters), never fatal; it counts
+    /// as liveness. A data frame lost this way shows as a sequence gap where the venue numbers
+    /// its data.
+    Undecodable {
+        /// What was wrong, for the log (never the frame itself, which may be large).
+        reason: String,
+    },
 }
 
 /// A venue's WebSocket protocol, as the session manager needs it.

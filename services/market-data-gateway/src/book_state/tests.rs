@@ -226,3 +226,29 @@ fn periodic_records_only_when_the_live_book_changed() {
     }
     assert!(s.periodic_record().is_none(), "nothing new since");
 }
+
+#[test]
+fn polled_snapshots_say_polling_then_the_stream_says_resynced() {
+    let mut s = BookState::new("binance", sym(), 1, 1000);
+    let mut c = Consumer::default();
+    c.take(s.on_event(snap(10, 11, 7), 0));
+    c.take(s.on_event(StreamEvent::Resync, 0));
+    s.set_polling(true);
+    c.take(s.on_event(snap(10, 12, 9), 0));
+    c.take(s.on_event(snap(9, 12, 11), 0));
+    s.set_polling(false);
+    c.take(s.on_event(StreamEvent::Resync, 0));
+    c.take(s.on_event(snap(9, 13, 12), 0));
+    assert_eq!(
+        c.statuses,
+        vec![
+            FeedState::Live,
+            FeedState::Stale,
+            FeedState::Polling,
+            FeedState::Stale,
+            FeedState::Resynced
+        ],
+        "one polling per polling spell, not one per polled snapshot"
+    );
+    assert_eq!(c.book.levels(), s.book().levels());
+}

@@ -5,15 +5,20 @@
 //! ([`MAX_CHANNEL_EMITS`] slots); without room the update is kept locally
 //! ([`BookState::suspend`]) and the feed retries every [`RESUME_EVERY`] (and at each update),
 //! publishing a fresh snapshot once there is room. KV records go to the [`crate::kv_writer`].
-//! After a NATS reconnect the book is republished ([`BookState::republish`]).
+//! After a NATS reconnect the book is republished ([`BookState::republish`]). The last status
+//! is repeated every `book.status_refresh_ms`, unchanged (same `ts_ns`), so consumers that
+//! missed a transition learn the current state: core NATS loses what is published while a
+//! consumer is away, for example a `resynced` published before it reconnected after a NATS
+//! restart.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bus::subject::{self, MdChannel};
 use bus::{FeedState, FeedStatus};
 use exchange_core::model::{Symbol, now_ns};
-use exchange_core::{BookUpdate, Exchange, StreamEvent};
+use exchange_core::{BookUpdate, ConnectionState, Exchange, StreamEvent};
 use futures_util::StreamExt;
 use service_kit::{Counter, Gauge};
 use tokio::sync::mpsc::error::TrySendError;
@@ -38,6 +43,8 @@ struct Publisher {
     dropped: Counter,
     snapshots: Counter,
     state_gauge: Gauge,
+    /// The last status published, for the periodic repeat.
+    last_status: RefCell<Option<FeedStatus>>,
 }
 
 enum Room {
@@ -58,6 +65,7 @@ impl Publisher {
             dropped: m.dropped(venue, "book"),
             snapshots: m.snapshots(venue, &token),
             state_gauge: m.feed_state(venue, &token),
+            last_status: RefCell::new(None),
             venue: venue.to_owned(),
             symbol: symbol.clone(),
             ctx,
@@ -85,8 +93,13 @@ impl Publisher {
                                 reason,
                                 now_ns(),
                             );
-                            self.ctx
-                                .encode(&self.status_subject, &status, &self.status_published)
+                            let message = self.ctx.encode(
+                                &self.status_subject,
+                                &status,
+                                &self.status_published,
+                            );
+                            *self.last_status.borrow_mut() = Some(status);
+                            message
                         }
                         Emit::Record(record) => {
                             self.ctx.kv.offer(record);
@@ -158,6 +171,24 @@ impl Publisher {
         state.suspend(event);
     }
 
+    /// Publishes the last status again, unchanged, if there is room (the next refresh tries
+    /// again if not); false when the publisher is gone.
+    fn repeat_status(&self) -> bool {
+        let Some(status) = self.last_status.borrow().clone() else {
+            return true;
+        };
+        let Some(message) = self
+            .ctx
+            .encode(&self.status_subject, &status, &self.status_published)
+        else {
+            return true;
+        };
+        !matches!(
+            self.ctx.outbox.try_send(message),
+            Err(TrySendError::Closed(_))
+        )
+    }
+
     /// Tries to publish what a suspended book owes; false when the publisher is gone.
     fn resume(&self, state: &mut BookState) -> bool {
         !matches!(self.with_room(|| state.resume(now_ns())), Room::Closed)
@@ -183,6 +214,7 @@ pub async fn run(
     // The rule of bus::BookSequence::starting_now: start at the time in microseconds.
     let first_seq = u64::try_from(now_ns() / 1_000).unwrap_or(1).max(1);
     let mut state = BookState::new(&venue, symbol.clone(), first_seq, ctx.book.snapshot_every);
+    let connection = adapter.connection_state();
     let mut link = ctx.link.clone();
     let mut seen_connects = link.borrow_and_update().connects;
     let mut resume_tick = tokio::time::interval(RESUME_EVERY);
@@ -191,6 +223,11 @@ pub async fn run(
     let mut record_tick = tokio::time::interval(record_every);
     record_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let periodic = ctx.book.snapshot_interval_ms > 0;
+    let refresh_every = Duration::from_millis(ctx.book.status_refresh_ms.max(1));
+    let mut refresh_tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + refresh_every, refresh_every);
+    refresh_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let refresh = ctx.book.status_refresh_ms > 0;
     let mut attempt = 0u32;
     loop {
         let subscribed = tokio::select! {
@@ -235,6 +272,11 @@ pub async fn run(
                         ctx.kv.offer(record);
                     }
                 }
+                _ = refresh_tick.tick(), if refresh => {
+                    if !publisher.repeat_status() {
+                        return;
+                    }
+                }
                 _ = resume_tick.tick(), if state.suspended() > 0 => {
                     if !publisher.resume(&mut state) {
                         return;
@@ -242,6 +284,7 @@ pub async fn run(
                 }
                 item = stream.next() => match item {
                     Some(event) => {
+                        state.set_polling(*connection.borrow() == ConnectionState::Polling);
                         if !publisher.handle(&mut state, event) {
                             return;
                         }

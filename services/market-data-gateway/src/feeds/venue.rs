@@ -25,6 +25,8 @@ pub async fn run(
     token: CancellationToken,
 ) {
     let venue = adapter.venue().to_owned();
+    ctx.metrics
+        .venue_frames_undecodable(&venue, &adapter.frame_counters());
     let mut attempt = 0u32;
     loop {
         let connected = tokio::select! {

@@ -9,6 +9,10 @@
 //! - [`SyncAction::FetchSnapshot`] starts one REST snapshot (retried with a growing delay);
 //! - a `Resync` from the session (dropped or frozen connection, slow consumer) calls
 //!   [`BookSync::invalidate`], which publishes `Stale` for a live book, and is passed on;
+//! - while the WebSocket is down and REST polling stands in ([`super::market_poll`]), each
+//!   polled depth snapshot is a whole book as of its `lastUpdateId`, published as a snapshot;
+//!   the sequencer stays unproven, and the `Resync` that comes when the WebSocket is back
+//!   starts the documented procedure again;
 //! - published updates go to the subscriber in order. A book is never published as good unless
 //!   the sequencer proved it.
 
@@ -113,6 +117,14 @@ impl Driver {
                 Step::Event(Some(StreamEvent::Data(MarketEvent::Depth(update)))) => {
                     self.sync.on_update(update, now_ns())
                 }
+                Step::Event(Some(StreamEvent::Data(MarketEvent::PartialDepth(snapshot)))) => {
+                    let snapshot = snapshot.to_snapshot(self.sync.symbol().clone(), now_ns());
+                    let update = StreamEvent::Data(BookUpdate::Snapshot(snapshot));
+                    if self.out.send(update).await.is_err() {
+                        break;
+                    }
+                    Vec::new()
+                }
                 Step::Event(Some(StreamEvent::Data(_))) => Vec::new(),
                 Step::Event(Some(StreamEvent::Resync)) => {
                     let actions = self.sync.invalidate("the depth stream was interrupted");
@@ -176,6 +188,7 @@ impl BinanceExchange {
             stale_after: self.cfg.options.book_stale_after(),
         };
         let key = stream_name(&venue_id, StreamKind::Depth { fast: true });
+        self.poller.register_depth(&key, request.clone());
         let events = session.subscribe(key, options).await?;
         let (out, rx) = mpsc::channel(OUTPUT_BUFFER);
         let driver = Driver {

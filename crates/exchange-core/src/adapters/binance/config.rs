@@ -62,6 +62,14 @@ pub struct BinanceOptions {
     pub request_timeout_ms: u64,
     /// Keep-alive period of the USD-M listenKey, ms (Binance expires it after 60 minutes).
     pub listen_key_keepalive_ms: u64,
+    /// Market streams: after this many failed connection attempts in a row, REST polling
+    /// stands in (books and trades; `0` never polls).
+    pub poll_after_failures: u32,
+    /// Market streams: how often REST polling runs while it stands in, ms.
+    pub poll_interval_ms: u64,
+    /// Market streams: the largest wait between reconnect attempts, ms (full-jitter
+    /// exponential backoff from 250 ms).
+    pub reconnect_cap_ms: u64,
 }
 
 impl Default for BinanceOptions {
@@ -76,6 +84,9 @@ impl Default for BinanceOptions {
             max_retry_wait_ms: 5_000,
             request_timeout_ms: 10_000,
             listen_key_keepalive_ms: 30 * 60 * 1000,
+            poll_after_failures: 3,
+            poll_interval_ms: 2_000,
+            reconnect_cap_ms: 30_000,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! [`CancellationToken`] and a [`TaskTracker`]) and ends on `disconnect`.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::{Mutex, watch};
@@ -17,6 +18,7 @@ use super::Product;
 use super::config::BinanceConfig;
 use super::endpoints::{self, Paths};
 use super::http::BinanceHttp;
+use super::market_poll::MarketPoller;
 use super::market_ws::MarketProtocol;
 use super::markets_cache::MarketCache;
 use super::parse::frame::MarketEvent;
@@ -26,7 +28,7 @@ use crate::model::{
     AccountEvent, Balance, Candle, Fill, Market, Order, OrderRequest, Position, Symbol, Ticker,
     Timeframe, Trade,
 };
-use crate::session::{Session, SessionHandle, presets};
+use crate::session::{FrameCounters, Poller, Session, SessionHandle, presets};
 use crate::{
     AdapterConfig, BookUpdate, ConnectionState, Exchange, ExchangeError, Result, Subscription,
 };
@@ -85,6 +87,10 @@ pub struct BinanceExchange {
     pub(crate) markets: RwLock<Arc<MarketCache>>,
     pub(crate) running: Mutex<Option<Running>>,
     pub(crate) state: watch::Sender<ConnectionState>,
+    /// Undecodable frames of the market session, across reconnects.
+    pub(crate) counters: FrameCounters,
+    /// REST polling of the market streams while their WebSocket is unreachable.
+    pub(crate) poller: Arc<MarketPoller>,
 }
 
 impl std::fmt::Debug for BinanceExchange {
@@ -115,10 +121,12 @@ impl BinanceExchange {
             adapter,
             cfg,
             paths,
+            poller: Arc::new(MarketPoller::new(http.clone(), product)),
             http,
             markets: RwLock::new(Arc::new(MarketCache::default())),
             running: Mutex::new(None),
             state,
+            counters: FrameCounters::new(),
         })
     }
 
@@ -182,7 +190,19 @@ impl BinanceExchange {
         let url = format!("{}/stream", self.cfg.urls.market_ws.trim_end_matches('/'));
         let mut session_cfg = presets::binance(format!("{}-market", self.venue), url);
         session_cfg.stale_after = self.cfg.options.stale_after();
-        let market = Session::spawn(session_cfg, Arc::new(MarketProtocol::new()), None, &cancel)?;
+        session_cfg.counters = self.counters.clone();
+        let options = &self.cfg.options;
+        session_cfg.poll_after_failures = options.poll_after_failures;
+        session_cfg.poll_interval = Duration::from_millis(options.poll_interval_ms.max(1));
+        session_cfg.backoff.cap = Duration::from_millis(options.reconnect_cap_ms.max(1));
+        let poller: Option<Arc<dyn Poller<String, MarketEvent>>> =
+            (options.poll_after_failures > 0).then(|| self.poller.clone() as _);
+        let market = Session::spawn(
+            session_cfg,
+            Arc::new(MarketProtocol::new()),
+            poller,
+            &cancel,
+        )?;
         let mut states = market.handle().state();
         let forward = self.state.clone();
         let token = cancel.clone();
@@ -239,6 +259,10 @@ impl Exchange for BinanceExchange {
 
     fn connection_state(&self) -> watch::Receiver<ConnectionState> {
         self.state.subscribe()
+    }
+
+    fn frame_counters(&self) -> FrameCounters {
+        self.counters.clone()
     }
 
     async fn fetch_markets(&self) -> Result<Vec<Market>> {

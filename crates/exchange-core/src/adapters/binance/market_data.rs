@@ -2,7 +2,7 @@
 //! trade, ticker and candle streams on the market session (§5).
 //!
 //! Each stream is a session subscription mapped onto normalized types; `Resync` passes through
-//! so consumers know they may have missed data. A frame that does not map (unknown symbol) is
+//! so consumers know they may have missed data (trades fill what they can over REST). A frame that does not map (unknown symbol) is
 //! logged and skipped, never a reason to end the stream.
 
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use super::parse::frame::MarketEvent;
 use super::parse::kline::{KlineRow, next_page_start};
 use super::requests::klines_params;
 use super::streams::{StreamKind, stream_name};
+use super::trade_feed::TradeFeed;
 use crate::model::{Candle, Symbol, Ticker, Timeframe, Trade, now_ns};
 use crate::ratelimit::binance::{CLASS_MARKET, request_cost};
 use crate::rest::RestRequest;
@@ -129,21 +130,25 @@ impl BinanceExchange {
         Ok((session.subscribe(key, options).await?, cache))
     }
 
-    /// `<s>@trade` (or `<s>@aggTrade` with the `agg_trades` option).
+    /// `<s>@trade` (or `<s>@aggTrade` with the `agg_trades` option): once each, in order,
+    /// with missed `@trade`s fetched over REST after a resync ([`super::trade_feed`]).
     pub(crate) async fn trades_stream(&self, symbol: &Symbol) -> Result<Subscription<Trade>> {
         let kind = if self.cfg.options.agg_trades {
             StreamKind::AggTrade
         } else {
             StreamKind::Trade
         };
+        let cache = self.cache().await?;
+        let venue_id = cache.venue_id(symbol)?.to_owned();
+        let key = stream_name(&venue_id, kind);
+        let backfill = (kind == StreamKind::Trade).then(|| {
+            self.poller.register_trades(&key, &venue_id);
+            (self.poller.clone(), key)
+        });
         let (sub, cache) = self
             .stream_of(symbol, kind, SubscribeOptions::default())
             .await?;
-        Ok(map_events(sub, move |event| match event {
-            MarketEvent::Trade(t) => Some(t.to_trade(cache.symbols(), now_ns())),
-            MarketEvent::AggTrade(t) => Some(t.to_trade(cache.symbols(), now_ns())),
-            _ => None,
-        }))
+        Ok(TradeFeed::new(sub, cache, backfill).boxed())
     }
 
     /// `<s>@kline_<tf>`: candles as they form and, with `closed`, as they close.

@@ -82,8 +82,9 @@ impl SessionProtocol for MarketProtocol {
         let parsed = match parse_market_frame(text) {
             Ok(parsed) => parsed,
             Err(e) => {
-                tracing::warn!(error = %e, "binance: unreadable market frame");
-                return Inbound::Ignore;
+                return Inbound::Undecodable {
+                    reason: e.to_string(),
+                };
             }
         };
         match (parsed.stream, parsed.event) {
@@ -135,6 +136,9 @@ mod tests {
             p.classify(Frame::Text(r#"{"e":"serverShutdown","E":1}"#)),
             Inbound::ShutdownNotice
         );
-        assert_eq!(p.classify(Frame::Text("garbage")), Inbound::Ignore);
+        assert!(matches!(
+            p.classify(Frame::Text("garbage")),
+            Inbound::Undecodable { .. }
+        ));
     }
 }

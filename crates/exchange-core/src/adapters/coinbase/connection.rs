@@ -64,6 +64,7 @@ impl CoinbaseExchange {
     ) -> Result<Endpoint> {
         let mut cfg = presets::coinbase(format!("{}-{name}", self.venue), url);
         cfg.stale_after = self.cfg.options.stale_after();
+        cfg.counters = self.counters.clone();
         let protocol = Arc::new(protocol);
         let session = Session::spawn(cfg, protocol.clone(), None, cancel)?;
         let mut keepalive = session

@@ -65,6 +65,8 @@ pub struct CoinbaseExchange {
     pub(crate) running: Mutex<Option<Running>>,
     /// The market-data session's state.
     pub(crate) state: watch::Sender<ConnectionState>,
+    /// Undecodable frames of every session of this adapter, across reconnects.
+    pub(crate) counters: crate::session::FrameCounters,
 }
 
 impl std::fmt::Debug for CoinbaseExchange {
@@ -111,6 +113,7 @@ impl CoinbaseExchange {
             signer,
             running: Mutex::new(None),
             state,
+            counters: crate::session::FrameCounters::new(),
         })
     }
 
@@ -199,6 +202,10 @@ impl Exchange for CoinbaseExchange {
 
     fn connection_state(&self) -> watch::Receiver<ConnectionState> {
         self.state.subscribe()
+    }
+
+    fn frame_counters(&self) -> crate::session::FrameCounters {
+        self.counters.clone()
     }
 
     async fn fetch_markets(&self) -> Result<Vec<Market>> {

@@ -129,6 +129,8 @@ pub struct KrakenExchange {
     pub(crate) markets: RwLock<Arc<MarketCache>>,
     pub(crate) running: Mutex<Option<Running>>,
     pub(crate) state: watch::Sender<ConnectionState>,
+    /// Undecodable frames of every session of this adapter, across reconnects.
+    pub(crate) counters: crate::session::FrameCounters,
 }
 
 impl std::fmt::Debug for KrakenExchange {
@@ -160,6 +162,7 @@ impl KrakenExchange {
             markets: RwLock::new(Arc::new(MarketCache::default())),
             running: Mutex::new(None),
             state,
+            counters: crate::session::FrameCounters::new(),
         })
     }
 
@@ -198,6 +201,7 @@ impl KrakenExchange {
     pub(crate) fn session_config(&self, name: &str, url: &str) -> SessionConfig {
         let mut cfg = presets::kraken(format!("{}-{name}", self.venue), url);
         cfg.stale_after = self.cfg.options.stale_after();
+        cfg.counters = self.counters.clone();
         cfg.ping = Some(PingConfig {
             kind: PingKind::Application,
             interval: std::time::Duration::from_millis(self.cfg.options.ping_interval_ms.max(1)),
@@ -281,6 +285,10 @@ impl Exchange for KrakenExchange {
 
     fn connection_state(&self) -> watch::Receiver<ConnectionState> {
         self.state.subscribe()
+    }
+
+    fn frame_counters(&self) -> crate::session::FrameCounters {
+        self.counters.clone()
     }
 
     async fn fetch_markets(&self) -> Result<Vec<Market>> {

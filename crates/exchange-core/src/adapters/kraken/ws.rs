@@ -12,6 +12,7 @@
 //! | `add_order`/`cancel_order`/… responses | `Data` on the `executions` key |
 //! | `book`/`trade`/`ticker`/`ohlc` | `Data`, one item per symbol entry |
 //! | `instrument`, `executions` | `Data` on their symbol-less key |
+//! | anything that does not parse, binary frames | `Undecodable` (counted, never fatal) |
 //!
 //! Subscribe failures may not name the symbol (`"Subscription depth not supported"`), so every
 //! subscribe frame carries a `req_id` and the protocol remembers which keys it asked for.
@@ -244,7 +245,7 @@ impl KrakenWsProtocol {
     fn method_response(&self, text: &str) -> Inbound<WsKey, WsMessage> {
         let response: MethodResponse = match from_json("method response", text) {
             Ok(r) => r,
-            Err(e) => return connection_error(e),
+            Err(e) => return undecodable(e),
         };
         match response.method.as_str() {
             "pong" => Inbound::Pong,
@@ -355,15 +356,15 @@ impl KrakenWsProtocol {
         };
         match parsed {
             Ok(items) => Inbound::Data(items),
-            Err(e) => connection_error(e),
+            Err(e) => undecodable(e),
         }
     }
 }
 
-fn connection_error(e: ExchangeError) -> Inbound<WsKey, WsMessage> {
-    Inbound::Error {
-        keys: Vec::new(),
-        message: e.to_string(),
+/// A frame that does not parse: counted and logged by the session, never fatal.
+fn undecodable(e: ExchangeError) -> Inbound<WsKey, WsMessage> {
+    Inbound::Undecodable {
+        reason: e.to_string(),
     }
 }
 
@@ -381,14 +382,13 @@ impl SessionProtocol for KrakenWsProtocol {
 
     fn classify(&self, frame: Frame<'_>) -> Inbound<WsKey, WsMessage> {
         let Frame::Text(text) = frame else {
-            return Inbound::Error {
-                keys: Vec::new(),
-                message: "kraken sent a binary frame".into(),
+            return Inbound::Undecodable {
+                reason: "kraken sent a binary frame".into(),
             };
         };
         let header = match FrameHeader::parse(text) {
             Ok(h) => h,
-            Err(e) => return connection_error(e),
+            Err(e) => return undecodable(e),
         };
         match (header.channel.as_deref(), header.method.as_deref()) {
             (Some("heartbeat"), _) => Inbound::Heartbeat,

@@ -118,6 +118,7 @@ fn shape(inbound: Inbound<SubKey, StreamMessage>) -> String {
         Inbound::Pong => "pong".into(),
         Inbound::ShutdownNotice => "shutdown".into(),
         Inbound::Ignore => "ignore".into(),
+        Inbound::Undecodable { reason } => format!("undecodable {reason}"),
     }
 }
 
@@ -210,7 +211,7 @@ fn recorded_connection_classifies_frame_by_frame() {
         "error[0] authentication failure"
     );
     assert_eq!(shape(p.classify(Frame::Binary(b"\x00"))), "ignore");
-    assert!(shape(p.classify(Frame::Text("{]"))).starts_with("error[0]"));
+    assert!(shape(p.classify(Frame::Text("{]"))).starts_with("undecodable "));
 }
 
 #[test]

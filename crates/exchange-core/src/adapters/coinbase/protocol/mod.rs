@@ -8,6 +8,7 @@
 //!   keep-alive: subscribe [`SubKey::heartbeats`] on every connection).
 //! - `{"type":"error"}` refuses the subscriptions not in the last ack (the ones just asked for);
 //!   with none pending it is a connection-level error.
+//! - A frame that does not parse is [`Inbound::Undecodable`]: the session counts and logs it.
 //! - `sequence_num` counts every message of the connection, so only this layer sees them all:
 //!   on a jump, every active data key first receives [`StreamMessage::SequenceGap`], in order
 //!   before any later data, so that an [`super::book::L2Book`] goes stale and resubscribes. A
@@ -234,9 +235,8 @@ impl SessionProtocol for CoinbaseProtocol {
         let message = match parse_message(text) {
             Ok(m) => m,
             Err(e) => {
-                return Inbound::Error {
-                    keys: Vec::new(),
-                    message: e.to_string(),
+                return Inbound::Undecodable {
+                    reason: e.to_string(),
                 };
             }
         };
