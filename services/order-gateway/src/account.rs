@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::desk::Desk;
-use crate::error::Result;
+use crate::error::{GatewayError, Result};
 use crate::ledger::{LedgerError, Update};
 use crate::reconcile::Trigger;
 
@@ -61,12 +61,18 @@ pub async fn run(desk: Desk, trigger: Trigger, token: CancellationToken) {
     }
 }
 
-/// Records one event of the stream, retrying while the journal fails.
+/// Records one event of the stream, retrying while the journal (NATS) fails. A venue error (the
+/// order of a fill cannot be looked up) does not hold the stream up: the event is left to
+/// reconciliation, which finds the order by its client order id.
 async fn record(desk: &Desk, event: AccountEvent, token: &CancellationToken) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match record_once(desk, &event).await {
             Ok(()) => return,
+            Err(GatewayError::Exchange(e)) => {
+                tracing::warn!(venue = desk.venue(), error = %e, "a private-stream event could not be completed from the venue; reconciliation will");
+                return;
+            }
             Err(e) => {
                 tracing::warn!(venue = desk.venue(), error = %e, "recording a private-stream event failed; retrying");
                 tokio::select! {
