@@ -8,9 +8,13 @@
 //!   next good command still goes through.
 //! - [`restarts`]: NATS restarted mid-stream; the gateway binary SIGKILLed between the venue's
 //!   acceptance and its own ack.
+//! - [`venues`]: the lifecycle, a rejection and a lost place answer on Coinbase, Kraken and
+//!   Binance USD-M desks ([`venue_desks`]).
 
 mod bad_input;
 mod harness;
 mod idempotency;
 mod lifecycle;
 mod restarts;
+mod venue_desks;
+mod venues;
