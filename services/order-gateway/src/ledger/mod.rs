@@ -420,6 +420,11 @@ pub fn current_state(record: &OrderRecord) -> OrderEventKind {
 /// published. The cap keeps one execution from being counted twice when a venue names the same
 /// fills differently on its stream and over REST (Coinbase's stream can merge fills that REST
 /// lists one by one).
+///
+/// A merged stream fill is named after the last fill it merges (`<order>:3` for fills 2 and 3),
+/// so REST's fill of that name explains only part of it: the quantity published beyond what
+/// REST's fills of published names explain belongs to the oldest fills REST lists under other
+/// names, which are skipped, not published again (the stream reports fills in order).
 pub fn fills_to_publish(
     record: Option<&OrderRecord>,
     venue_filled: Decimal,
@@ -429,10 +434,26 @@ pub fn fills_to_publish(
         Some(r) => (r.fills_quantity, r.fill_ids.as_slice()),
         None => (Decimal::ZERO, &[][..]),
     };
+    let mut named: Vec<&str> = Vec::new();
+    for fill in fills.iter().filter(|f| ids.contains(&f.trade_id)) {
+        if !named.contains(&fill.trade_id.as_str()) {
+            named.push(&fill.trade_id);
+        }
+    }
+    let explained: Decimal = named
+        .iter()
+        .filter_map(|id| fills.iter().find(|f| f.trade_id == *id))
+        .map(|f| f.quantity)
+        .sum();
+    let mut merged = (published - explained).max(Decimal::ZERO);
     let mut room = venue_filled - published;
     let mut out = Vec::new();
     for fill in fills {
         if ids.contains(&fill.trade_id) || out.iter().any(|f: &Fill| f.trade_id == fill.trade_id) {
+            continue;
+        }
+        if merged > Decimal::ZERO {
+            merged = (merged - fill.quantity).max(Decimal::ZERO);
             continue;
         }
         if fill.quantity > room {

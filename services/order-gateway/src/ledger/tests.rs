@@ -407,6 +407,32 @@ fn a_rest_check_publishes_only_the_missing_fills_within_the_venues_filled_quanti
     let (merged, _, _) = run(vec![pending(), Update::Fill(fill("o:2", dec!(0.5)))]);
     let rest = vec![fill("o:1", dec!(0.25)), fill("o:2", dec!(0.25))];
     assert!(fills_to_publish(merged.as_ref(), dec!(0.5), rest).is_empty());
+    // A fill, then two merged by the stream (named after the last), then one the stream has
+    // not brought yet: REST's second fill is inside the merged one; only the fourth is missing.
+    let (merged, _, _) = run(vec![
+        pending(),
+        Update::Fill(fill("o:1", dec!(0.25))),
+        Update::Fill(fill("o:3", dec!(0.5))),
+    ]);
+    let rest = vec![
+        fill("o:1", dec!(0.25)),
+        fill("o:2", dec!(0.25)),
+        fill("o:3", dec!(0.25)),
+        fill("o:4", dec!(0.25)),
+    ];
+    assert_eq!(
+        ids(fills_to_publish(merged.as_ref(), dec!(1.0), rest.clone())),
+        vec!["o:4"]
+    );
+    assert!(fills_to_publish(merged.as_ref(), dec!(0.75), rest).is_empty());
+    // A stream gap lost the first fill and brought the second, under the names REST uses: the
+    // first is published.
+    let (gap, _, _) = run(vec![pending(), Update::Fill(fill("t2", dec!(0.25)))]);
+    let rest = vec![fill("t1", dec!(0.25)), fill("t2", dec!(0.25))];
+    assert_eq!(
+        ids(fills_to_publish(gap.as_ref(), dec!(0.5), rest)),
+        vec!["t1"]
+    );
     // No record yet: everything the venue filled.
     assert_eq!(
         ids(fills_to_publish(

@@ -9,6 +9,8 @@
 //! - [`restarts`]: NATS restarted mid-stream; the gateway binary SIGKILLed between the venue's
 //!   acceptance and its own ack.
 //! - [`scale`]: two instances on one desk; a private stream that went silent and reconnected.
+//! - [`venues`]: the lifecycle, a rejection and a lost place answer on Coinbase, Kraken and
+//!   Binance USD-M desks ([`venue_desks`]).
 
 mod bad_input;
 mod harness;
@@ -16,3 +18,5 @@ mod idempotency;
 mod lifecycle;
 mod restarts;
 mod scale;
+mod venue_desks;
+mod venues;
