@@ -3,9 +3,8 @@
 //! and the next good command goes through.
 
 use async_nats::HeaderMap;
-use async_nats::jetstream::consumer::PullConsumer;
 use bus::{Encoding, OrderEventKind};
-use exchange_core::model::{OrderType, Side};
+use exchange_core::model::Side;
 use rust_decimal_macros::dec;
 
 use crate::harness::*;
@@ -65,13 +64,7 @@ async fn bad_payloads_are_refused_and_the_next_command_goes_through() {
     let price = inside_bid(&stack);
     stack
         .send(
-            &place(
-                "bi-ok",
-                Side::Buy,
-                OrderType::Limit,
-                dec!(0.001),
-                Some(price),
-            ),
+            &limit("bi-ok", Side::Buy, dec!(0.001), price),
             HeaderMap::new(),
         )
         .await;
@@ -95,17 +88,7 @@ async fn bad_payloads_are_refused_and_the_next_command_goes_through() {
     }
     assert_eq!(rejections.len(), cases.len(), "{rejections:?}");
     // Nothing stays in the queue: every bad message was terminated, not left to redeliver.
-    let stream = stack.js.get_stream("ORDERS_CMD").await.unwrap();
-    testkit::wait_until(DEADLINE, "an empty command queue", || async {
-        let consumer: Result<PullConsumer, _> =
-            stream.get_consumer("order-gateway_binance_main").await;
-        consumer.is_ok_and(|c| {
-            let info = c.cached_info();
-            info.num_pending == 0 && info.num_ack_pending == 0
-        })
-    })
-    .await
-    .unwrap();
+    wait_queue_drained(&stack.js, "order-gateway_binance_main").await;
     assert_eq!(
         gateway
             .metrics()

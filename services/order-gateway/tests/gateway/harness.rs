@@ -145,45 +145,7 @@ impl Stack {
 
     /// Every event of `binance`/`main` in the event stream so far, with its headers.
     pub async fn events(&self) -> Vec<(OrderEvent, Option<HeaderMap>)> {
-        let Ok(mut stream) = self.js.get_stream("ORDERS_EVT").await else {
-            return Vec::new();
-        };
-        let last = match stream.info().await {
-            Ok(info) => info.state.last_sequence,
-            Err(_) => return Vec::new(),
-        };
-        if last == 0 {
-            return Vec::new();
-        }
-        let consumer = stream
-            .create_consumer(consumer::pull::OrderedConfig {
-                filter_subject: "orders.evt.binance.main".into(),
-                deliver_policy: consumer::DeliverPolicy::All,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        let mut messages = consumer.messages().await.unwrap();
-        let mut out = Vec::new();
-        loop {
-            let Ok(Some(Ok(message))) =
-                tokio::time::timeout(Duration::from_secs(2), messages.next()).await
-            else {
-                break;
-            };
-            let info = message.info().map(|i| (i.stream_sequence, i.pending));
-            let event: OrderEvent = bus::codec::decode(
-                &message.payload,
-                Encoding::from_headers(message.headers.as_ref()).unwrap(),
-            )
-            .unwrap();
-            out.push((event, message.headers.clone()));
-            match info {
-                Ok((seq, pending)) if pending == 0 || seq >= last => break,
-                _ => {}
-            }
-        }
-        out
+        read_events(&self.js, "orders.evt.binance.main").await
     }
 
     /// The events about `id`, as their `type` tags.
@@ -236,6 +198,78 @@ impl Stack {
     pub async fn stop(self) {
         self.sim.shutdown().await;
     }
+}
+
+/// Every event on `subject` in `ORDERS_EVT` so far, oldest first, with its headers.
+pub async fn read_events(
+    js: &jetstream::Context,
+    subject: &str,
+) -> Vec<(OrderEvent, Option<HeaderMap>)> {
+    let Ok(mut stream) = js.get_stream("ORDERS_EVT").await else {
+        return Vec::new();
+    };
+    let last = match stream.info().await {
+        Ok(info) => info.state.last_sequence,
+        Err(_) => return Vec::new(),
+    };
+    if last == 0 {
+        return Vec::new();
+    }
+    let consumer = stream
+        .create_consumer(consumer::pull::OrderedConfig {
+            filter_subject: subject.into(),
+            deliver_policy: consumer::DeliverPolicy::All,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut messages = consumer.messages().await.unwrap();
+    let mut out = Vec::new();
+    loop {
+        let Ok(Some(Ok(message))) =
+            tokio::time::timeout(Duration::from_secs(2), messages.next()).await
+        else {
+            break;
+        };
+        let info = message.info().map(|i| (i.stream_sequence, i.pending));
+        let event: OrderEvent = bus::codec::decode(
+            &message.payload,
+            Encoding::from_headers(message.headers.as_ref()).unwrap(),
+        )
+        .unwrap();
+        out.push((event, message.headers.clone()));
+        match info {
+            Ok((seq, pending)) if pending == 0 || seq >= last => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Waits until the desk's durable consumer has nothing pending and nothing unacknowledged: every
+/// command was settled (acked or terminated), none is left to redeliver.
+pub async fn wait_queue_drained(js: &jetstream::Context, consumer: &str) {
+    let stream = js.get_stream("ORDERS_CMD").await.unwrap();
+    testkit::wait_until(DEADLINE, "the command queue drained", || async {
+        let found: Result<jetstream::consumer::PullConsumer, _> =
+            stream.get_consumer(consumer).await;
+        found.is_ok_and(|c| {
+            let info = c.cached_info();
+            info.num_pending == 0 && info.num_ack_pending == 0
+        })
+    })
+    .await
+    .unwrap();
+}
+
+/// A resting limit order of `qty` at `price` (GTC).
+pub fn limit(id: &str, side: Side, qty: Decimal, price: Decimal) -> OrderCommand {
+    place(id, side, OrderType::Limit, qty, Some(price))
+}
+
+/// A market order of `qty` (IOC).
+pub fn market(id: &str, side: Side, qty: Decimal) -> OrderCommand {
+    place(id, side, OrderType::Market, qty, None)
 }
 
 /// A place command.

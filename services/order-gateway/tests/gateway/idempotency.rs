@@ -3,7 +3,7 @@
 //! reconciled with the venue, not placed again.
 
 use async_nats::HeaderMap;
-use exchange_core::model::{OrderType, Side};
+use exchange_core::model::Side;
 use rust_decimal_macros::dec;
 use serde_json::json;
 
@@ -17,13 +17,7 @@ async fn the_same_command_three_times_places_one_order() {
     config.jetstream.duplicate_window_ms = 1_000;
     let (gateway, _token) = stack.gateway(config).await;
     let price = inside_bid(&stack);
-    let command = place(
-        "once-1",
-        Side::Buy,
-        OrderType::Limit,
-        dec!(0.001),
-        Some(price),
-    );
+    let command = limit("once-1", Side::Buy, dec!(0.001), price);
 
     assert!(
         !stack.send(&command, HeaderMap::new()).await,
@@ -76,13 +70,7 @@ async fn a_lost_place_answer_is_reconciled_not_placed_again() {
     .await;
     stack
         .send(
-            &place(
-                "lost-1",
-                Side::Buy,
-                OrderType::Limit,
-                dec!(0.001),
-                Some(price),
-            ),
+            &limit("lost-1", Side::Buy, dec!(0.001), price),
             HeaderMap::new(),
         )
         .await;

@@ -4,7 +4,7 @@
 
 use async_nats::HeaderMap;
 use bus::{AccountQuery, Encoding, OrderEventKind};
-use exchange_core::model::{Balance, Liquidity, Market, Order, OrderType, Side};
+use exchange_core::model::{Balance, Liquidity, Market, Order, Side};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use venue_sim::MarketKind;
@@ -31,30 +31,15 @@ async fn an_order_lives_and_each_fill_is_published_once() {
 
     let price = inside_bid(&stack);
     stack
-        .send(
-            &place(
-                "maker-1",
-                Side::Buy,
-                OrderType::Limit,
-                qty * dec!(3),
-                Some(price),
-            ),
-            traced,
-        )
+        .send(&limit("maker-1", Side::Buy, qty * dec!(3), price), traced)
         .await;
     stack.wait_event("maker-1", "accepted").await;
     stack
-        .send(
-            &place("taker-1", Side::Sell, OrderType::Market, qty, None),
-            HeaderMap::new(),
-        )
+        .send(&market("taker-1", Side::Sell, qty), HeaderMap::new())
         .await;
     stack.wait_event("maker-1", "partially_filled").await;
     stack
-        .send(
-            &place("taker-2", Side::Sell, OrderType::Market, qty, None),
-            HeaderMap::new(),
-        )
+        .send(&market("taker-2", Side::Sell, qty), HeaderMap::new())
         .await;
     stack.wait_event("taker-2", "filled").await;
     testkit::wait_until(DEADLINE, "two fills of maker-1", || async {
@@ -140,13 +125,7 @@ async fn validation_rejects_before_the_venue_and_cancels_of_closed_orders_are_re
     // Off tick: rejected by the gateway, never sent.
     stack
         .send(
-            &place(
-                "bad-tick",
-                Side::Buy,
-                OrderType::Limit,
-                dec!(0.001),
-                Some(price + dec!(0.001)),
-            ),
+            &limit("bad-tick", Side::Buy, dec!(0.001), price + dec!(0.001)),
             HeaderMap::new(),
         )
         .await;
@@ -170,13 +149,7 @@ async fn validation_rejects_before_the_venue_and_cancels_of_closed_orders_are_re
         .unwrap();
     assert_eq!(reason.code, "tick_size");
     // Unknown symbol.
-    let mut cmd = place(
-        "bad-sym",
-        Side::Buy,
-        OrderType::Limit,
-        dec!(1),
-        Some(dec!(1)),
-    );
+    let mut cmd = limit("bad-sym", Side::Buy, dec!(1), dec!(1));
     if let bus::OrderAction::Place(r) = &mut cmd.action {
         r.symbol = "NOPE/USDT".parse().unwrap();
     }
@@ -187,7 +160,7 @@ async fn validation_rejects_before_the_venue_and_cancels_of_closed_orders_are_re
     stack.wait_event("ghost", "rejected").await;
     stack
         .send(
-            &place("c-1", Side::Buy, OrderType::Limit, dec!(0.001), Some(price)),
+            &limit("c-1", Side::Buy, dec!(0.001), price),
             HeaderMap::new(),
         )
         .await;
@@ -250,7 +223,7 @@ async fn account_queries_answer_over_request_reply() {
     let price = inside_bid(&stack);
     stack
         .send(
-            &place("q-1", Side::Buy, OrderType::Limit, dec!(0.001), Some(price)),
+            &limit("q-1", Side::Buy, dec!(0.001), price),
             HeaderMap::new(),
         )
         .await;

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use async_nats::HeaderMap;
-use exchange_core::model::{OrderType, Side};
+use exchange_core::model::Side;
 use rust_decimal_macros::dec;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -23,19 +23,13 @@ async fn a_nats_restart_mid_stream_loses_no_command_and_no_event() {
     let ids: Vec<String> = (0..16).map(|i| format!("nr-{i}")).collect();
     for id in &ids[..8] {
         stack
-            .send(
-                &place(id, Side::Buy, OrderType::Limit, dec!(0.001), Some(price)),
-                HeaderMap::new(),
-            )
+            .send(&limit(id, Side::Buy, dec!(0.001), price), HeaderMap::new())
             .await;
     }
     stack.nats.restart().await.unwrap();
     for id in &ids[8..] {
         stack
-            .send(
-                &place(id, Side::Buy, OrderType::Limit, dec!(0.001), Some(price)),
-                HeaderMap::new(),
-            )
+            .send(&limit(id, Side::Buy, dec!(0.001), price), HeaderMap::new())
             .await;
     }
     testkit::wait_until(DEADLINE, "every order accepted", || async {
@@ -144,13 +138,7 @@ async fn a_gateway_killed_between_venue_accept_and_ack_places_once_and_publishes
     .await;
     stack
         .send(
-            &place(
-                "crash-1",
-                Side::Buy,
-                OrderType::Limit,
-                dec!(0.002),
-                Some(price),
-            ),
+            &limit("crash-1", Side::Buy, dec!(0.002), price),
             HeaderMap::new(),
         )
         .await;
@@ -172,26 +160,13 @@ async fn a_gateway_killed_between_venue_accept_and_ack_places_once_and_publishes
     // Later fills, each once.
     for taker in ["crash-t1", "crash-t2"] {
         stack
-            .send(
-                &place(taker, Side::Sell, OrderType::Market, dec!(0.001), None),
-                HeaderMap::new(),
-            )
+            .send(&market(taker, Side::Sell, dec!(0.001)), HeaderMap::new())
             .await;
         stack.wait_event(taker, "filled").await;
     }
     stack.wait_event("crash-1", "filled").await;
     // The redelivered place command must have been settled as a repeat by now (ack_wait 2 s).
-    let stream = stack.js.get_stream("ORDERS_CMD").await.unwrap();
-    testkit::wait_until(DEADLINE, "the command queue drained", || async {
-        let consumer: Result<async_nats::jetstream::consumer::PullConsumer, _> =
-            stream.get_consumer("order-gateway_binance_main").await;
-        consumer.is_ok_and(|c| {
-            let info = c.cached_info();
-            info.num_pending == 0 && info.num_ack_pending == 0
-        })
-    })
-    .await
-    .unwrap();
+    wait_queue_drained(&stack.js, "order-gateway_binance_main").await;
     assert_eq!(
         stack.kinds_of("crash-1").await,
         vec!["accepted", "partially_filled", "filled"]

@@ -3,7 +3,7 @@
 //! published after the reconnect.
 
 use async_nats::HeaderMap;
-use exchange_core::model::{OrderType, Side};
+use exchange_core::model::Side;
 use rust_decimal_macros::dec;
 use serde_json::json;
 
@@ -23,10 +23,7 @@ async fn two_instances_share_a_desk_and_publish_each_fact_once() {
     let makers: Vec<String> = (0..12).map(|i| format!("two-{i}")).collect();
     for id in &makers {
         stack
-            .send(
-                &place(id, Side::Buy, OrderType::Limit, dec!(0.001), Some(price)),
-                HeaderMap::new(),
-            )
+            .send(&limit(id, Side::Buy, dec!(0.001), price), HeaderMap::new())
             .await;
     }
     for id in &makers {
@@ -36,13 +33,7 @@ async fn two_instances_share_a_desk_and_publish_each_fact_once() {
     // on their private streams.
     stack
         .send(
-            &place(
-                "two-taker",
-                Side::Sell,
-                OrderType::Market,
-                dec!(0.012),
-                None,
-            ),
+            &market("two-taker", Side::Sell, dec!(0.012)),
             HeaderMap::new(),
         )
         .await;
@@ -82,13 +73,7 @@ async fn a_fill_the_private_stream_missed_is_published_after_it_reconnects() {
     let price = inside_bid(&stack);
     stack
         .send(
-            &place(
-                "quiet-1",
-                Side::Buy,
-                OrderType::Limit,
-                dec!(0.002),
-                Some(price),
-            ),
+            &limit("quiet-1", Side::Buy, dec!(0.002), price),
             HeaderMap::new(),
         )
         .await;
@@ -102,7 +87,7 @@ async fn a_fill_the_private_stream_missed_is_published_after_it_reconnects() {
     .await;
     stack
         .send(
-            &place("quiet-t", Side::Sell, OrderType::Market, dec!(0.001), None),
+            &market("quiet-t", Side::Sell, dec!(0.001)),
             HeaderMap::new(),
         )
         .await;

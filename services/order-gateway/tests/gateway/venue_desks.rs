@@ -9,11 +9,9 @@
 use std::time::Duration;
 
 use async_nats::HeaderMap;
-use async_nats::jetstream::consumer;
 use bus::{Encoding, OrderCommand, OrderEvent};
 use exchange_core::keys::{CredentialEntry, SecretKind};
 use exchange_core::model::{Symbol, TimeInForce};
-use futures_util::StreamExt;
 use order_gateway::GatewayConfig;
 use order_gateway::config::VenueConfig;
 use rust_decimal::Decimal;
@@ -23,7 +21,7 @@ use venue_sim::{
     ApiKind, DEFAULT_API_KEY, DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, DEFAULT_SECRET_KEY,
 };
 
-use crate::harness::{DEADLINE, Stack, control_get};
+use crate::harness::{DEADLINE, Stack, control_get, read_events};
 
 /// venue-sim's default Coinbase key name (the official SDK's public test key).
 pub const COINBASE_KEY_NAME: &str = venue_sim::coinbase::config::DEFAULT_KEY_NAME;
@@ -244,45 +242,12 @@ impl DeskOn<'_> {
 
     /// Every event of this desk in the event stream so far.
     pub async fn events(&self) -> Vec<OrderEvent> {
-        let Ok(mut stream) = self.stack.js.get_stream("ORDERS_EVT").await else {
-            return Vec::new();
-        };
-        let last = match stream.info().await {
-            Ok(info) => info.state.last_sequence,
-            Err(_) => return Vec::new(),
-        };
-        if last == 0 {
-            return Vec::new();
-        }
-        let consumer = stream
-            .create_consumer(consumer::pull::OrderedConfig {
-                filter_subject: format!("orders.evt.{}.main", self.kind.name()),
-                deliver_policy: consumer::DeliverPolicy::All,
-                ..Default::default()
-            })
+        let subject = format!("orders.evt.{}.main", self.kind.name());
+        read_events(&self.stack.js, &subject)
             .await
-            .unwrap();
-        let mut messages = consumer.messages().await.unwrap();
-        let mut out = Vec::new();
-        loop {
-            let Ok(Some(Ok(message))) =
-                tokio::time::timeout(Duration::from_secs(2), messages.next()).await
-            else {
-                break;
-            };
-            let info = message.info().map(|i| (i.stream_sequence, i.pending));
-            let event: OrderEvent = bus::codec::decode(
-                &message.payload,
-                Encoding::from_headers(message.headers.as_ref()).unwrap(),
-            )
-            .unwrap();
-            out.push(event);
-            match info {
-                Ok((seq, pending)) if pending == 0 || seq >= last => break,
-                _ => {}
-            }
-        }
-        out
+            .into_iter()
+            .map(|(event, _)| event)
+            .collect()
     }
 
     /// The events about `id`.
