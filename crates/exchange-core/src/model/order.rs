@@ -413,6 +413,31 @@ pub struct Order {
     pub updated_ts_ns: i64,
 }
 
+impl OrderRequest {
+    /// The order this request becomes once a venue holds it: the request's terms, open, nothing
+    /// filled, created and updated at `ts_ns`, with the venue's id when one is known.
+    pub fn to_order(&self, venue_order_id: Option<String>, ts_ns: i64) -> Order {
+        Order {
+            client_order_id: self.client_order_id.clone(),
+            venue_order_id,
+            symbol: self.symbol.clone(),
+            side: self.side,
+            order_type: self.order_type,
+            time_in_force: self.time_in_force,
+            price: self.price,
+            stop_price: self.stop_price,
+            quantity: self.quantity,
+            filled_quantity: Decimal::ZERO,
+            average_price: None,
+            status: OrderStatus::Open,
+            post_only: self.post_only,
+            reduce_only: self.reduce_only,
+            created_ts_ns: ts_ns,
+            updated_ts_ns: ts_ns,
+        }
+    }
+}
+
 impl Order {
     /// Quantity still working.
     pub fn remaining_quantity(&self) -> Decimal {

@@ -216,24 +216,7 @@ impl Step {
 
 /// The order a request becomes before the venue has seen it.
 pub fn order_of(request: &OrderRequest, now_ns: i64) -> Order {
-    Order {
-        client_order_id: request.client_order_id.clone(),
-        venue_order_id: None,
-        symbol: request.symbol.clone(),
-        side: request.side,
-        order_type: request.order_type,
-        time_in_force: request.time_in_force,
-        price: request.price,
-        stop_price: request.stop_price,
-        quantity: request.quantity,
-        filled_quantity: Decimal::ZERO,
-        average_price: None,
-        status: OrderStatus::Open,
-        post_only: request.post_only,
-        reduce_only: request.reduce_only,
-        created_ts_ns: now_ns,
-        updated_ts_ns: now_ns,
-    }
+    request.to_order(None, now_ns)
 }
 
 fn place_rejected(record: &mut OrderRecord, reason: Reject, now_ns: i64) -> Step {

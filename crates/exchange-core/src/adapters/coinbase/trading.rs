@@ -14,7 +14,7 @@ use super::parse::fills::{self, FillsResponse};
 use super::parse::orders::{GetOrderResponse, ListOrdersResponse};
 use super::requests::{batch_cancel_body, create_order, fills_query, open_orders_query};
 use super::symbols;
-use crate::model::{Fill, Order, OrderRequest, OrderStatus, Symbol, now_ns};
+use crate::model::{Fill, Order, OrderRequest, Symbol, now_ns};
 use crate::{ErrorKind, ExchangeError, Result};
 
 /// Orders per page of `orders/historical/batch`.
@@ -27,25 +27,7 @@ const MAX_FILL_PAGES: usize = 100;
 /// The order the venue acknowledged, as the request described it, for when it cannot be read
 /// back at once.
 fn acknowledged(request: &OrderRequest, order_id: &str) -> Order {
-    let now = crate::model::now_ns();
-    Order {
-        client_order_id: request.client_order_id.clone(),
-        venue_order_id: Some(order_id.to_owned()),
-        symbol: request.symbol.clone(),
-        side: request.side,
-        order_type: request.order_type,
-        time_in_force: request.time_in_force,
-        price: request.price,
-        stop_price: request.stop_price,
-        quantity: request.quantity,
-        filled_quantity: rust_decimal::Decimal::ZERO,
-        average_price: None,
-        status: OrderStatus::Open,
-        post_only: request.post_only,
-        reduce_only: request.reduce_only,
-        created_ts_ns: now,
-        updated_ts_ns: now,
-    }
+    request.to_order(Some(order_id.to_owned()), now_ns())
 }
 
 impl CoinbaseExchange {

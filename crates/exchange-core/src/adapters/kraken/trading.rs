@@ -20,7 +20,7 @@ use super::requests::{
     add_order_params, cancel_by_client_order_id, cancel_by_txid, open_orders, query_orders,
     query_trades,
 };
-use crate::model::{Balance, Fill, Order, OrderRequest, OrderStatus, Position, Symbol, now_ns};
+use crate::model::{Balance, Fill, Order, OrderRequest, Position, Symbol, now_ns};
 use crate::ratelimit::kraken::{self as limits};
 use crate::rest::RequestKind;
 use crate::{ErrorKind, ExchangeError, Result};
@@ -30,25 +30,7 @@ const QUERY_BATCH: usize = 50;
 
 /// The order as Kraken acknowledged it (`AddOrder` answers only its id): open, nothing filled.
 fn acknowledged(request: &OrderRequest, txid: &str) -> Order {
-    let now = now_ns();
-    Order {
-        client_order_id: request.client_order_id.clone(),
-        venue_order_id: Some(txid.to_owned()),
-        symbol: request.symbol.clone(),
-        side: request.side,
-        order_type: request.order_type,
-        time_in_force: request.time_in_force,
-        price: request.price,
-        stop_price: request.stop_price,
-        quantity: request.quantity,
-        filled_quantity: rust_decimal::Decimal::ZERO,
-        average_price: None,
-        status: OrderStatus::Open,
-        post_only: request.post_only,
-        reduce_only: request.reduce_only,
-        created_ts_ns: now,
-        updated_ts_ns: now,
-    }
+    request.to_order(Some(txid.to_owned()), now_ns())
 }
 
 impl KrakenExchange {

@@ -8,7 +8,7 @@ use super::enums::{WireOrderStatus, WireOrderType, WireSide, WireTimeInForce};
 use super::non_zero;
 use crate::adapters::binance::SymbolMap;
 use crate::adapters::binance::time::ms_to_ns;
-use crate::model::{Fill, Liquidity, Order, OrderRequest, OrderStatus};
+use crate::model::{Fill, Liquidity, Order, OrderRequest};
 
 /// `newOrderRespType=ACK`: the order was accepted, nothing more is known.
 ///
@@ -32,25 +32,12 @@ pub struct OrderAck {
 impl OrderAck {
     /// The acknowledged order: the request's terms, the venue's id and time, nothing filled yet.
     pub fn to_order(&self, request: &OrderRequest) -> Order {
-        let ts = ms_to_ns(self.transact_time);
-        Order {
-            client_order_id: self.client_order_id.clone(),
-            venue_order_id: Some(self.order_id.to_string()),
-            symbol: request.symbol.clone(),
-            side: request.side,
-            order_type: request.order_type,
-            time_in_force: request.time_in_force,
-            price: request.price,
-            stop_price: request.stop_price,
-            quantity: request.quantity,
-            filled_quantity: Decimal::ZERO,
-            average_price: None,
-            status: OrderStatus::Open,
-            post_only: request.post_only,
-            reduce_only: request.reduce_only,
-            created_ts_ns: ts,
-            updated_ts_ns: ts,
-        }
+        let mut order = request.to_order(
+            Some(self.order_id.to_string()),
+            ms_to_ns(self.transact_time),
+        );
+        order.client_order_id = self.client_order_id.clone();
+        order
     }
 }
 
