@@ -1,4 +1,5 @@
-//! Phase 1: venue-sim → market-data-gateway → NATS → subscriber.
+//! Phase 1: venue (venue-sim's order flow, or the replay venue's synthetic frames) →
+//! market-data-gateway → NATS → subscriber.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -12,8 +13,9 @@ use market_data_gateway::config::{BookConfig, VenueConfig};
 use tokio_util::sync::CancellationToken;
 use venue_sim::{MarketKind, SimConfig, VenueSim};
 
-use super::MdArgs;
+use super::replay::{ReplayVenue, http_get};
 use super::report::Phase;
+use super::{MdArgs, Source};
 
 /// Runs the phase and returns its measurements.
 pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<Phase> {
@@ -40,10 +42,25 @@ pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<P
         snapshot_every: 1000,
         ..BookConfig::default()
     };
+    let replay = match args.source {
+        Source::Sim => None,
+        Source::Replay => {
+            let info = http_get(sim.addrs().spot_rest, "/api/v3/exchangeInfo").await?;
+            let ids: Vec<String> = symbols
+                .iter()
+                .map(|s| s.to_string().replace('/', ""))
+                .collect();
+            Some(ReplayVenue::start(&ids, info, args.frames_per_sec).await?)
+        }
+    };
     let mut base_urls = BTreeMap::new();
-    base_urls.insert("spot_rest".to_owned(), sim.addrs().spot_rest_url());
-    base_urls.insert("spot_ws".to_owned(), sim.addrs().spot_ws_url());
     base_urls.insert("ws_api".to_owned(), sim.addrs().ws_api_url());
+    let (rest, ws) = match &replay {
+        Some(r) => (r.rest_url(), r.ws_url()),
+        None => (sim.addrs().spot_rest_url(), sim.addrs().spot_ws_url()),
+    };
+    base_urls.insert("spot_rest".to_owned(), rest);
+    base_urls.insert("spot_ws".to_owned(), ws);
     config.venues.insert(
         "binance".into(),
         VenueConfig {
@@ -69,7 +86,11 @@ pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<P
     let driver_token = CancellationToken::new();
     let driver = {
         let token = driver_token.clone();
-        let per_ms = args.steps_per_sec as f64 / 1000.0;
+        // The replay venue paces itself; venue-sim's flow stays idle then.
+        let per_ms = match args.source {
+            Source::Sim => args.steps_per_sec as f64 / 1000.0,
+            Source::Replay => 0.0,
+        };
         let sim_ref = std::sync::Arc::new(sim);
         let s = sim_ref.clone();
         let handle = tokio::spawn(async move {
@@ -79,7 +100,7 @@ pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<P
             loop {
                 tokio::select! {
                     () = token.cancelled() => break,
-                    _ = tick.tick() => {
+                    _ = tick.tick(), if per_ms > 0.0 => {
                         carry += per_ms;
                         let steps = carry.floor();
                         carry -= steps;
@@ -98,9 +119,13 @@ pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<P
     let mut by_channel: BTreeMap<&'static str, u64> = BTreeMap::new();
     let start = Instant::now();
     let end = start + warmup + window;
+    let mut sent_at_start = None;
     while let Ok(Some(message)) = tokio::time::timeout_at(end.into(), sub.next()).await {
         if start.elapsed() < warmup {
             continue;
+        }
+        if sent_at_start.is_none() {
+            sent_at_start = replay.as_ref().map(ReplayVenue::sent);
         }
         let subject = message.subject.as_str();
         let (channel, latency) = if subject.starts_with("md.binance.trade.") {
@@ -138,7 +163,26 @@ pub async fn run(args: &MdArgs, url: &str, window: Duration) -> anyhow::Result<P
     phase
         .notes
         .push(("dropped (buffer full)".into(), dropped.to_string()));
+    if let (Some(r), Some(at_start)) = (&replay, sent_at_start) {
+        let sent = r.sent().saturating_sub(at_start);
+        let rate = sent as f64 / window.as_secs_f64();
+        phase.notes.push((
+            "source frames/s (replay venue)".into(),
+            format!("{rate:.0}"),
+        ));
+    }
+    let lagged: u64 = metrics
+        .lines()
+        .filter(|l| l.starts_with("md_feed_transitions_total{") && l.contains("state=\"stale\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    phase
+        .notes
+        .push(("books gone stale".into(), lagged.to_string()));
     gateway.stop().await;
+    if let Some(r) = replay {
+        r.stop().await;
+    }
     if let Ok(sim) = std::sync::Arc::try_unwrap(sim) {
         sim.shutdown().await;
     }

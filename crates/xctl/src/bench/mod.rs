@@ -17,11 +17,12 @@
 mod gateway;
 mod local_nats;
 mod raw;
+mod replay;
 mod report;
 
 use std::time::Duration;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 use crate::nats_args::runtime;
 use crate::output::Format;
@@ -40,6 +41,17 @@ pub enum BenchCommand {
     Md(MdArgs),
 }
 
+/// Where phase 1's venue frames come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Source {
+    /// venue-sim's order flow and matching engine (`--steps-per-sec`).
+    #[default]
+    Sim,
+    /// Synthetic Binance frames from a thin local server (`--frames-per-sec`), so that the
+    /// gateway, not the source, is what is measured.
+    Replay,
+}
+
 /// Arguments of `xctl bench md`.
 #[derive(Debug, Args)]
 pub struct MdArgs {
@@ -50,6 +62,13 @@ pub struct MdArgs {
     /// cancel or a market order, producing trades and book changes.
     #[arg(long, default_value_t = 20_000)]
     pub steps_per_sec: u64,
+    /// Where the venue frames come from.
+    #[arg(long, value_enum, default_value_t)]
+    pub source: Source,
+    /// With `--source replay`: frames per second (half trades, half depth updates, round-robin
+    /// over the symbols); 0 sends as fast as the socket takes them.
+    #[arg(long, default_value_t = 100_000)]
+    pub frames_per_sec: u64,
     /// venue-sim's depth tick, ms (the `@100ms` depth stream publishes at this period).
     #[arg(long, default_value_t = 100)]
     pub tick_ms: u64,
@@ -86,7 +105,11 @@ async fn md(args: MdArgs) -> anyhow::Result<()> {
         (None, None) => unreachable_url(),
     };
     let measure = Duration::from_secs(args.seconds.max(1));
-    eprintln!("phase 1: venue-sim -> market-data-gateway -> NATS -> subscriber ({measure:?})");
+    let source = match args.source {
+        Source::Sim => "venue-sim",
+        Source::Replay => "replay venue",
+    };
+    eprintln!("phase 1: {source} -> market-data-gateway -> NATS -> subscriber ({measure:?})");
     let gateway = gateway::run(&args, &url, measure).await?;
     let size = gateway.mean_payload_bytes().max(8);
     eprintln!(

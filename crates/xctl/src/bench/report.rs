@@ -75,6 +75,7 @@ impl Phase {
 pub struct Report {
     seconds: u64,
     steps_per_sec: u64,
+    source: String,
     symbols: Vec<String>,
     gateway: Phase,
     raw: Phase,
@@ -87,6 +88,12 @@ impl Report {
         Report {
             seconds: args.seconds,
             steps_per_sec: args.steps_per_sec,
+            source: match args.source {
+                super::Source::Sim => format!("venue-sim flow {} steps/s", args.steps_per_sec),
+                super::Source::Replay => {
+                    format!("replay venue {} frames/s", args.frames_per_sec)
+                }
+            },
             symbols: args.symbols.clone(),
             gateway,
             raw,
@@ -115,9 +122,9 @@ impl Report {
             )
         };
         let mut out = format!(
-            "xctl bench md: {} s per phase, venue-sim flow {} steps/s, symbols {}\n\n{:<30} {:>12} {:>8} {:>9} {:>9} {:>9}\n",
+            "xctl bench md: {} s per phase, {}, symbols {}\n\n{:<30} {:>12} {:>8} {:>9} {:>9} {:>9}\n",
             self.seconds,
-            self.steps_per_sec,
+            self.source,
             self.symbols.join(","),
             "path",
             "msgs/s",
@@ -126,7 +133,7 @@ impl Report {
             "p99 µs",
             "p99.9 µs"
         );
-        out.push_str(&row("venue-sim→gateway→NATS→sub", &self.gateway));
+        out.push_str(&row("venue→gateway→NATS→sub", &self.gateway));
         out.push_str(&row("raw NATS pub→sub, full speed", &self.raw));
         out.push_str(&row("raw NATS at the gateway rate", &self.paced));
         out.push_str(&format!("\nratio gateway/raw: {:.3}\n", self.ratio()));
@@ -141,6 +148,7 @@ impl Report {
         json!({
             "seconds": self.seconds,
             "steps_per_sec": self.steps_per_sec,
+            "source": self.source,
             "symbols": self.symbols,
             "gateway": self.gateway.json(),
             "raw_nats": self.raw.json(),

@@ -311,3 +311,43 @@ fn coinbase_replay_checks_the_connection_sequence() {
     assert_eq!(gap["state"], "stale");
     assert_eq!(gap["gaps"], 1);
 }
+
+/// `xctl bench md --source replay`: the replay venue's frames go through the real adapter and
+/// gateway (books sync from its REST snapshot and stay live), at the rate asked, beside raw NATS.
+/// Needs `nats-server` on PATH, as every NATS test here.
+#[test]
+fn bench_md_with_the_replay_venue_keeps_up_with_a_modest_rate() {
+    let out = xctl(&[
+        "bench",
+        "md",
+        "--source",
+        "replay",
+        "--seconds",
+        "1",
+        "--frames-per-sec",
+        "2000",
+        "--format",
+        "json",
+    ]);
+    let report = json_of(&out);
+    let gateway = &report["gateway"];
+    let notes = &gateway["notes"];
+    assert_eq!(notes["books gone stale"], "0", "{report}");
+    assert_eq!(notes["dropped (buffer full)"], "0", "{report}");
+    assert!(
+        notes["book messages"].as_str().is_some(),
+        "books published: {report}"
+    );
+    let source: f64 = notes["source frames/s (replay venue)"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!((1400.0..2600.0).contains(&source), "source rate {source}");
+    let rate = gateway["rate_per_sec"].as_f64().unwrap();
+    assert!(
+        rate >= 0.8 * source,
+        "gateway {rate} msgs/s for {source} frames/s"
+    );
+    assert!(report["raw_nats"]["rate_per_sec"].as_f64().unwrap() > rate);
+    assert!(report["ratio"].as_f64().unwrap() > 0.0);
+}
