@@ -9,7 +9,7 @@
 //! - `xctl tail <pattern>`: decode and print bus messages ([`tail`]).
 //! - `xctl book <venue> <symbol>`: a live book from the bus ([`book`]).
 //! - `xctl order place|cancel|cancel-all|status`: order commands and records ([`order`]).
-//! - `xctl bench md`: the market-data path against raw NATS ([`bench`]).
+//! - `xctl bench md|orders`: the market-data and order paths beside raw NATS ([`bench`]).
 
 mod bench;
 mod book;
@@ -39,7 +39,7 @@ enum Command {
     Book(book::BookArgs),
     /// Place and cancel orders through the order-gateway; read an order's record.
     Order(order::OrderArgs),
-    /// Benchmarks (`xctl bench md`).
+    /// Benchmarks (`xctl bench md`, `xctl bench orders`).
     Bench(bench::BenchArgs),
 }
 

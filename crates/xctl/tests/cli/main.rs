@@ -1,8 +1,9 @@
 //! `xctl` end to end: the built binary on the recorded Binance LRCBTC capture
 //! (`crates/exchange-core/tests/fixtures/binance/`), checked against the same expectation as the
 //! library test (`binance_depth_sync_expected_LRCBTC.json`); `xctl order` against a live stack
-//! ([`orders`], [`stack`]).
+//! ([`orders`], [`stack`]); `xctl bench orders` as a smoke test ([`bench`]).
 
+mod bench;
 mod orders;
 mod stack;
 
