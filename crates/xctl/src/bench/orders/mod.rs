@@ -41,8 +41,8 @@ use stack::{ACCOUNT, OrdersStack, SYMBOL, VENUE};
 /// Arguments of `xctl bench orders`.
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
-    /// Commands (and raw messages) per phase.
-    #[arg(long, default_value_t = 2000)]
+    /// Commands (and raw messages) per phase (the default keeps a debug build under a minute).
+    #[arg(long, default_value_t = 1000)]
     pub orders: usize,
     /// Commands per second; 0 sends each as soon as the previous one is acked.
     #[arg(long, default_value_t = 200.0)]
