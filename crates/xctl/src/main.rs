@@ -8,11 +8,13 @@
 //!   own book-sync code, offline ([`replay`]).
 //! - `xctl tail <pattern>`: decode and print bus messages ([`tail`]).
 //! - `xctl book <venue> <symbol>`: a live book from the bus ([`book`]).
-//! - `xctl bench md`: the market-data path against raw NATS ([`bench`]).
+//! - `xctl order place|cancel|cancel-all|status`: order commands and records ([`order`]).
+//! - `xctl bench md|orders`: the market-data and order paths beside raw NATS ([`bench`]).
 
 mod bench;
 mod book;
 mod nats_args;
+mod order;
 mod output;
 mod replay;
 mod tail;
@@ -35,7 +37,9 @@ enum Command {
     Tail(tail::TailArgs),
     /// Keep a live order book from the bus and draw its top levels.
     Book(book::BookArgs),
-    /// Benchmarks (`xctl bench md`).
+    /// Place and cancel orders through the order-gateway; read an order's record.
+    Order(order::OrderArgs),
+    /// Benchmarks (`xctl bench md`, `xctl bench orders`).
     Bench(bench::BenchArgs),
 }
 
@@ -45,6 +49,7 @@ fn main() -> anyhow::Result<()> {
         Command::Replay(args) => replay::run(args),
         Command::Tail(args) => tail::run(args),
         Command::Book(args) => book::run(args),
+        Command::Order(args) => order::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

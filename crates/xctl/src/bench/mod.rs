@@ -13,9 +13,13 @@
 //! The report gives the sustained rates, their ratio and p50/p99/p99.9 latencies, as a table
 //! or `--format json`. Without `--nats`, a private nats-server is started (JetStream in a temp
 //! dir, a free port) and stopped at the end.
+//!
+//! `xctl bench orders` ([`orders`]) measures the order path the same way: command → `accepted`
+//! and command → `filled` latencies beside a raw JetStream round trip in the same run.
 
 mod gateway;
 mod local_nats;
+mod orders;
 mod raw;
 mod replay;
 mod report;
@@ -39,6 +43,8 @@ pub struct BenchArgs {
 pub enum BenchCommand {
     /// venue-sim → market-data-gateway → NATS → subscriber, beside raw NATS.
     Md(MdArgs),
+    /// Order command → accepted / filled event latency, beside a raw JetStream round trip.
+    Orders(orders::OrdersArgs),
 }
 
 /// Where phase 1's venue frames come from.
@@ -91,6 +97,7 @@ pub struct MdArgs {
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
         BenchCommand::Md(args) => runtime()?.block_on(md(args)),
+        BenchCommand::Orders(args) => runtime()?.block_on(orders::run(args)),
     }
 }
 

@@ -55,11 +55,13 @@ impl Phase {
             .map_or(0, |b| usize::try_from(b).unwrap_or(usize::MAX))
     }
 
-    fn q(&self, q: f64) -> u64 {
+    /// The latency at quantile `q`, µs.
+    pub fn q(&self, q: f64) -> u64 {
         self.latency_us.value_at_quantile(q)
     }
 
-    fn json(&self) -> serde_json::Value {
+    /// The phase as JSON.
+    pub fn json(&self) -> serde_json::Value {
         json!({
             "messages": self.messages,
             "rate_per_sec": self.rate().round(),

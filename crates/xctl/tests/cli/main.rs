@@ -1,6 +1,11 @@
 //! `xctl` end to end: the built binary on the recorded Binance LRCBTC capture
 //! (`crates/exchange-core/tests/fixtures/binance/`), checked against the same expectation as the
-//! library test (`binance_depth_sync_expected_LRCBTC.json`).
+//! library test (`binance_depth_sync_expected_LRCBTC.json`); `xctl order` against a live stack
+//! ([`orders`], [`stack`]); `xctl bench orders` as a smoke test ([`bench`]).
+
+mod bench;
+mod orders;
+mod stack;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
