@@ -1,5 +1,8 @@
 //! The private stream of one desk into the journal: order updates and fills as they happen.
 //!
+//! Events are handed to `lanes` tasks by client order id (as commands are), so one order's
+//! events are recorded in stream order while different orders are recorded in parallel.
+//!
 //! A gap in the stream (the adapter's `Resync` after a reconnect) or its end triggers a
 //! reconciliation, whose REST check brings what the gap hid. A fact the journal cannot record
 //! right now (NATS away) is retried until it is, never dropped; should the process die first,
@@ -10,15 +13,20 @@ use std::time::Duration;
 use exchange_core::model::AccountEvent;
 use exchange_core::{Capability, StreamEvent};
 use futures_util::StreamExt;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::desk::Desk;
 use crate::error::{GatewayError, Result};
 use crate::ledger::{LedgerError, Update};
 use crate::reconcile::Trigger;
 
-/// Follows the desk's private stream until `token` is cancelled.
-pub async fn run(desk: Desk, trigger: Trigger, token: CancellationToken) {
+/// Events waiting per lane.
+const LANE_DEPTH: usize = 256;
+
+/// Follows the desk's private stream until `token` is cancelled; lane tasks go on `tracker`.
+pub async fn run(desk: Desk, trigger: Trigger, tracker: TaskTracker, token: CancellationToken) {
     if !desk.exchange.has(Capability::SubscribeAccount) {
         tracing::info!(
             venue = desk.venue(),
@@ -26,6 +34,13 @@ pub async fn run(desk: Desk, trigger: Trigger, token: CancellationToken) {
         );
         return;
     }
+    let lanes: Vec<mpsc::Sender<AccountEvent>> = (0..desk.config.lanes)
+        .map(|_| {
+            let (tx, rx) = mpsc::channel(LANE_DEPTH);
+            tracker.spawn(lane(desk.clone(), rx, token.clone()));
+            tx
+        })
+        .collect();
     let mut backoff = Duration::from_millis(200);
     while !token.is_cancelled() {
         let mut stream = match desk.exchange.subscribe_account().await {
@@ -47,7 +62,19 @@ pub async fn run(desk: Desk, trigger: Trigger, token: CancellationToken) {
                 event = stream.next() => event,
             };
             match event {
-                Some(StreamEvent::Data(event)) => record(&desk, event, &token).await,
+                Some(StreamEvent::Data(event)) => {
+                    let id = match &event {
+                        AccountEvent::Order(order) => &order.client_order_id,
+                        AccountEvent::Fill(fill) => &fill.client_order_id,
+                        AccountEvent::Balances { .. } | AccountEvent::Position(_) => continue,
+                    };
+                    let lane = crate::commands::lane_of(id, lanes.len());
+                    if let Some(tx) = lanes.get(lane)
+                        && tx.send(event).await.is_err()
+                    {
+                        return;
+                    }
+                }
                 Some(StreamEvent::Resync) => {
                     desk.metrics.account_resyncs(desk.venue()).inc();
                     trigger.fire("the private stream had a gap");
@@ -58,6 +85,17 @@ pub async fn run(desk: Desk, trigger: Trigger, token: CancellationToken) {
                 }
             }
         }
+    }
+}
+
+/// One lane: records its events one at a time, in stream order.
+async fn lane(desk: Desk, mut rx: mpsc::Receiver<AccountEvent>, token: CancellationToken) {
+    loop {
+        let event = tokio::select! {
+            () = token.cancelled() => return,
+            next = rx.recv() => match next { Some(event) => event, None => return },
+        };
+        record(&desk, event, &token).await;
     }
 }
 

@@ -271,7 +271,12 @@ async fn start_desk(
             }
         }
     }
-    shutdown.spawn(account::run(desk.clone(), trigger.clone(), token.clone()));
+    shutdown.spawn(account::run(
+        desk.clone(),
+        trigger.clone(),
+        shutdown.tracker().clone(),
+        token.clone(),
+    ));
     shutdown.spawn(watch_desk(desk.clone(), readiness, token.clone()));
     trigger.fire("start");
     if let Err(e) = queries::serve(
