@@ -40,6 +40,9 @@ use outcome::{Delivery, Outcome};
 /// Commands waiting per lane.
 const LANE_DEPTH: usize = 32;
 
+/// Errors in a row from the pull stream after which the consumer is bound again.
+const MAX_STREAM_ERRORS: u32 = 10;
+
 /// The durable consumer name of a desk: `order-gateway_<venue>_<account>`.
 pub fn durable_name(venue: &str, account: &str) -> String {
     format!("order-gateway_{venue}_{account}")
@@ -115,6 +118,7 @@ async fn consume(
         .await
         .map_err(|e| GatewayError::nats(format!("pull from {name}"), e))?;
     let mut ready = desk.ready();
+    let mut errors_in_a_row = 0u32;
     tracing::info!(venue = desk.venue(), account = desk.account(), consumer = %name, "taking commands");
     loop {
         let next = tokio::select! {
@@ -122,10 +126,19 @@ async fn consume(
             next = messages.next() => next,
         };
         let message = match next {
-            Some(Ok(message)) => message,
+            Some(Ok(message)) => {
+                errors_in_a_row = 0;
+                message
+            }
             Some(Err(e)) => {
-                // Heartbeats missed while NATS restarts, and the like: the stream recovers.
-                tracing::debug!(error = %e, "command stream error");
+                // Heartbeats missed while NATS restarts, and the like: the stream usually
+                // recovers; if it keeps failing (the consumer was deleted), bind again.
+                errors_in_a_row += 1;
+                tracing::debug!(error = %e, errors_in_a_row, "command stream error");
+                let deleted = e.kind() == pull::MessagesErrorKind::ConsumerDeleted;
+                if deleted || errors_in_a_row >= MAX_STREAM_ERRORS {
+                    return Err(GatewayError::nats(format!("pull from {name}"), e));
+                }
                 continue;
             }
             None => {

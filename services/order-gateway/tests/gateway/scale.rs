@@ -115,3 +115,34 @@ async fn a_fill_the_private_stream_missed_is_published_after_it_reconnects() {
     gateway.stop().await;
     stack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_consumer_is_bound_again_and_commands_keep_flowing() {
+    let stack = Stack::start().await;
+    let (gateway, _token) = stack.gateway(stack.config()).await;
+    let price = inside_bid(&stack);
+    stack
+        .send(
+            &limit("del-1", Side::Buy, dec!(0.001), price),
+            HeaderMap::new(),
+        )
+        .await;
+    stack.wait_event("del-1", "accepted").await;
+    let stream = stack.js.get_stream("ORDERS_CMD").await.unwrap();
+    stream
+        .delete_consumer("order-gateway_binance_main")
+        .await
+        .unwrap();
+    stack
+        .send(
+            &limit("del-2", Side::Buy, dec!(0.001), price),
+            HeaderMap::new(),
+        )
+        .await;
+    assert_eq!(
+        stack.wait_event("del-2", "accepted").await,
+        vec!["accepted"]
+    );
+    gateway.stop().await;
+    stack.stop().await;
+}
