@@ -1,7 +1,8 @@
 //! service-kit: the frame every gateway service stands in (DESIGN §5).
 //!
 //! - [`config`]: figment loading, a TOML file plus `EXGW_`-prefixed environment overrides.
-//! - [`telemetry`]: tracing logs, human or JSON.
+//! - [`telemetry`]: tracing logs, human or JSON, and OpenTelemetry span export over OTLP/HTTP
+//!   when `[log.otlp]` is configured.
 //! - [`nats`]: NATS connection settings (URL, credentials file, user/password, token, TLS) and a
 //!   connection that reports its connects and disconnects.
 //! - [`metrics`]: a small registry of counters and gauges rendered as Prometheus text.
@@ -26,4 +27,4 @@ pub use health::{HealthConfig, HealthServer, Readiness};
 pub use metrics::{Counter, Gauge, Metrics};
 pub use nats::{NatsConfig, NatsConnection, TlsConfig};
 pub use shutdown::Shutdown;
-pub use telemetry::LogConfig;
+pub use telemetry::{LogConfig, OtlpConfig, Telemetry};

@@ -1,5 +1,5 @@
-//! The `market-data-gateway` binary: load the configuration, set up logs, run until SIGTERM or
-//! SIGINT.
+//! The `market-data-gateway` binary: load the configuration, set up logs and traces, run until
+//! SIGTERM or SIGINT, flush the traces.
 
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let config: GatewayConfig = service_kit::load_config(args.config.as_deref(), std::env::vars())?;
-    service_kit::telemetry::init(&config.log)?;
+    let telemetry = service_kit::telemetry::init(&config.log, &config.service.name)?;
     let shutdown = Shutdown::new();
     shutdown.cancel_on_signals();
     let result = market_data_gateway::run(config, shutdown.token().clone()).await;
@@ -29,5 +29,6 @@ async fn main() -> anyhow::Result<()> {
     if let Err(e) = &result {
         tracing::error!(error = %e, "market-data-gateway failed");
     }
+    telemetry.shutdown().await;
     result.map_err(Into::into)
 }

@@ -3,8 +3,9 @@
 //! A command's `traceparent` (and `tracestate`) headers are copied onto every event the command
 //! causes; the order's record keeps the `traceparent`, so events the private stream or
 //! reconciliation cause later (fills, cancels) carry the trace of the command that placed the
-//! order. The gateway's spans for a command record the trace id and parent span id as fields
-//! (`trace_id`, `parent_id`), so logs join the caller's trace.
+//! order. The gateway's span for a command is, in OpenTelemetry, a child of the caller's span
+//! (exported when `[log.otlp]` is configured, see `docs/operations.md`), and it records the trace
+//! id and parent span id as fields (`trace_id`, `parent_id`), so logs join the caller's trace too.
 
 use async_nats::HeaderMap;
 use bus::publish::{TRACEPARENT, TRACESTATE, copy_trace_context};
@@ -69,19 +70,23 @@ pub fn event_headers(command: Option<&HeaderMap>, kept: Option<&str>) -> HeaderM
 }
 
 /// The span of one command: action, client order id and, when the command carries a valid
-/// `traceparent`, its trace id and parent span id.
+/// `traceparent`, its trace id and parent span id; that span is also its OpenTelemetry parent.
 pub fn command_span(action: &str, id: &str, headers: Option<&HeaderMap>) -> tracing::Span {
     let parent = traceparent_of(headers).and_then(|t| TraceParent::parse(&t));
     let (trace_id, parent_id) = parent
         .map(|p| (p.trace_id, p.parent_id))
         .unwrap_or_default();
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "order_command",
         action,
         client_order_id = id,
         trace_id = %trace_id,
         parent_id = %parent_id
-    )
+    );
+    if !trace_id.is_empty() {
+        service_kit::telemetry::set_remote_parent(&span, headers);
+    }
+    span
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //! - [`restarts`]: NATS restarted mid-stream; the gateway binary SIGKILLed between the venue's
 //!   acceptance and its own ack.
 //! - [`scale`]: two instances on one desk; a private stream that went silent and reconnected.
+//! - [`telemetry`]: the binary exporting a traced command's span over OTLP/HTTP, as a child of
+//!   the caller's span, and flushing what is batched at SIGTERM.
 //! - [`venues`]: the lifecycle, a rejection and a lost place answer on Coinbase, Kraken and
 //!   Binance USD-M desks ([`venue_desks`]).
 
@@ -18,5 +20,6 @@ mod idempotency;
 mod lifecycle;
 mod restarts;
 mod scale;
+mod telemetry;
 mod venue_desks;
 mod venues;
