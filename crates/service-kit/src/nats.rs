@@ -29,8 +29,11 @@ use async_nats::{ConnectOptions, Event};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{Result, ServiceError};
+use crate::health::Readiness;
+use crate::metrics::{Counter, Gauge};
 
 /// The `[nats]` section.
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +163,44 @@ impl NatsConnection {
             .drain()
             .await
             .map_err(|e| ServiceError::nats("drain", e))
+    }
+}
+
+/// Mirrors a connection's link into a `connected` gauge (1/0), a `reconnects` counter and the
+/// `nats` readiness check until `token` is cancelled, and calls `on_reconnect` after every
+/// reconnect (not the first connection).
+pub async fn watch_link(
+    nats: NatsConnection,
+    connected: Gauge,
+    reconnects: Counter,
+    readiness: Readiness,
+    on_reconnect: impl Fn(),
+    token: CancellationToken,
+) {
+    let mut link = nats.link();
+    let mut seen = 0u64;
+    loop {
+        let state = *link.borrow_and_update();
+        connected.set(i64::from(state.connected));
+        readiness.set(
+            "nats",
+            if state.connected {
+                Ok(())
+            } else {
+                Err("disconnected".into())
+            },
+        );
+        if state.connects > seen {
+            if seen > 0 {
+                reconnects.add(state.connects - seen);
+                on_reconnect();
+            }
+            seen = state.connects;
+        }
+        tokio::select! {
+            () = token.cancelled() => return,
+            changed = link.changed() => if changed.is_err() { return },
+        }
     }
 }
 

@@ -92,10 +92,12 @@ impl Gateway {
         .await?;
         let health =
             HealthServer::start(&config.health, registry, readiness.clone(), &sinks).await?;
-        sinks.spawn(watch_link(
+        sinks.spawn(service_kit::nats::watch_link(
             nats.clone(),
-            metrics.clone(),
+            metrics.nats_connected(),
+            metrics.nats_reconnects(),
             readiness.clone(),
+            || {},
             sinks.token().clone(),
         ));
 
@@ -198,40 +200,5 @@ impl Gateway {
             tracing::warn!(error = %e, "NATS drain timed out");
         }
         tracing::info!("market-data-gateway stopped");
-    }
-}
-
-/// Mirrors the NATS link into metrics and readiness.
-async fn watch_link(
-    nats: NatsConnection,
-    metrics: GatewayMetrics,
-    readiness: Readiness,
-    token: CancellationToken,
-) {
-    let mut link = nats.link();
-    let connected = metrics.nats_connected();
-    let reconnects = metrics.nats_reconnects();
-    let mut seen = 0u64;
-    loop {
-        let state = *link.borrow_and_update();
-        connected.set(i64::from(state.connected));
-        readiness.set(
-            "nats",
-            if state.connected {
-                Ok(())
-            } else {
-                Err("disconnected".into())
-            },
-        );
-        if state.connects > seen {
-            if seen > 0 {
-                reconnects.add(state.connects - seen);
-            }
-            seen = state.connects;
-        }
-        tokio::select! {
-            () = token.cancelled() => return,
-            changed = link.changed() => if changed.is_err() { return },
-        }
     }
 }

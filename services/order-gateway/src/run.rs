@@ -138,11 +138,17 @@ impl OrderGateway {
             ));
             triggers.push(trigger);
         }
-        frame.spawn(watch_link(
+        // A NATS reconnect makes every desk reconcile before its next command.
+        frame.spawn(service_kit::nats::watch_link(
             nats.clone(),
-            metrics.clone(),
+            metrics.nats_connected(),
+            metrics.nats_reconnects(),
             readiness.clone(),
-            triggers,
+            move || {
+                for trigger in &triggers {
+                    trigger.fire("NATS reconnected");
+                }
+            },
             frame.token().clone(),
         ));
         tracing::info!(
@@ -338,44 +344,5 @@ fn connection_code(state: exchange_core::ConnectionState) -> i64 {
         S::Reconnecting => 2,
         S::Polling => 3,
         S::Stale => 4,
-    }
-}
-
-/// Mirrors the NATS link into metrics and readiness; a reconnect makes every desk reconcile.
-async fn watch_link(
-    nats: NatsConnection,
-    metrics: OrderMetrics,
-    readiness: Readiness,
-    triggers: Vec<Trigger>,
-    token: CancellationToken,
-) {
-    let mut link = nats.link();
-    let connected = metrics.nats_connected();
-    let reconnects = metrics.nats_reconnects();
-    let mut seen = 0u64;
-    loop {
-        let state = *link.borrow_and_update();
-        connected.set(i64::from(state.connected));
-        readiness.set(
-            "nats",
-            if state.connected {
-                Ok(())
-            } else {
-                Err("disconnected".into())
-            },
-        );
-        if state.connects > seen {
-            if seen > 0 {
-                reconnects.add(state.connects - seen);
-                for trigger in &triggers {
-                    trigger.fire("NATS reconnected");
-                }
-            }
-            seen = state.connects;
-        }
-        tokio::select! {
-            () = token.cancelled() => return,
-            changed = link.changed() => if changed.is_err() { return },
-        }
     }
 }
