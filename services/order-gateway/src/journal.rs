@@ -20,6 +20,7 @@ use async_nats::jetstream::{self, kv};
 use bus::codec::{decode, encode};
 use bus::{Encoding, OrderEvent, OrderEventKind, OrderRecord};
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use crate::error::{GatewayError, Result};
 use crate::ledger::{self, LedgerError, Step, Update};
@@ -228,10 +229,17 @@ impl Journal {
             }
             let Step { record, events, .. } = step;
             let headers = trace::event_headers(trace, record.traceparent.as_deref());
+            // Inside a command the command's span is current; a follow-up (a fill from the
+            // private stream, a reconciliation) joins the placing command's trace.
+            let span = match (trace, events.is_empty()) {
+                (None, false) => trace::follow_up_span(client_order_id, &headers),
+                _ => tracing::Span::current(),
+            };
             for emit in events {
                 let msg_id =
                     ledger::event_msg_id(&self.venue, &self.account, client_order_id, &emit.id);
                 self.publish(Some(client_order_id), emit.kind, Some(&msg_id), &headers)
+                    .instrument(span.clone())
                     .await?;
             }
             let body = encode(&record, self.encoding)?;

@@ -89,6 +89,15 @@ pub fn command_span(action: &str, id: &str, headers: Option<&HeaderMap>) -> trac
     span
 }
 
+/// The span of events the private stream or reconciliation publish about an order placed
+/// earlier: a child of the placing command's `traceparent` (kept in the order's record), so a
+/// fill joins the trace of the order it fills.
+pub fn follow_up_span(id: &str, event_headers: &HeaderMap) -> tracing::Span {
+    let span = tracing::info_span!("order_follow_up", client_order_id = id);
+    service_kit::telemetry::set_remote_parent(&span, Some(event_headers));
+    span
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

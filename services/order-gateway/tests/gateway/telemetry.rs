@@ -1,7 +1,8 @@
 //! OpenTelemetry export: the order-gateway binary, started with `[log.otlp] endpoint` pointing at
 //! a local OTLP/HTTP receiver, exports the span of a traced command as a child of the caller's
 //! span (trace id and parent span id of the command's `traceparent`); spans still batched at
-//! SIGTERM are flushed before the binary exits 0.
+//! SIGTERM are flushed before the binary exits 0; a fill the private stream brings later is
+//! published in a span of the same trace.
 
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -212,6 +213,33 @@ async fn the_command_span_is_exported_as_a_child_of_the_callers_span() {
         panic!(
             "{e}; order_command spans received: {:?}",
             collector.spans("order_command")
+        )
+    });
+    // An untraced market order fills it: the maker's fill, from the private stream, is
+    // published in a span of the maker's trace.
+    stack
+        .send(
+            &market("otel-taker", Side::Sell, dec!(0.001)),
+            HeaderMap::new(),
+        )
+        .await;
+    stack.wait_event("otel-1", "filled").await;
+    let trace_id = hex::decode(TRACE_ID).unwrap();
+    testkit::wait_until(
+        DEADLINE,
+        "the fill's span in the caller's trace",
+        || async {
+            collector
+                .spans("order_follow_up")
+                .iter()
+                .any(|(_, span)| span.trace_id == trace_id && span.parent_span_id.len() == 8)
+        },
+    )
+    .await
+    .unwrap_or_else(|e| {
+        panic!(
+            "{e}; order_follow_up spans received: {:?}",
+            collector.spans("order_follow_up")
         )
     });
     let exit = terminate(gateway).await;
