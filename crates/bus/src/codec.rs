@@ -15,6 +15,7 @@
 //! Decoding checks the payload's schema version `v` against [`Payload::SCHEMA_VERSION`]; garbage,
 //! wrong types, trailing bytes and other versions are errors, never panics.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::Cursor;
 use std::str::FromStr;
@@ -129,17 +130,53 @@ impl FromStr for Encoding {
     }
 }
 
+/// What a thread's encode buffer starts with: a market-data message is a few hundred bytes.
+const SCRATCH_CAPACITY: usize = 4096;
+/// A buffer grown past this by one large payload (a deep book snapshot) is not kept.
+const SCRATCH_KEEP: usize = 1 << 20;
+
+thread_local! {
+    /// One reused encode buffer per thread: a payload is written into it and copied out once,
+    /// instead of growing a fresh `Vec` from empty for every message.
+    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(SCRATCH_CAPACITY));
+}
+
 /// Encodes a payload.
 pub fn encode<T: Payload>(payload: &T, encoding: Encoding) -> Result<Bytes> {
-    let encoded = match encoding {
-        Encoding::MsgPack => rmp_serde::to_vec_named(payload).map_err(|e| Box::new(e) as _),
-        Encoding::Json => serde_json::to_vec(payload).map_err(|e| Box::new(e) as _),
-    };
-    encoded.map(Bytes::from).map_err(|source| BusError::Encode {
-        payload: T::NAME,
-        encoding: encoding.name(),
-        source,
-    })
+    SCRATCH
+        .with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buf) => {
+                buf.clear();
+                let written =
+                    write(payload, encoding, &mut buf).map(|()| Bytes::copy_from_slice(&buf));
+                if buf.capacity() > SCRATCH_KEEP {
+                    *buf = Vec::with_capacity(SCRATCH_CAPACITY);
+                }
+                written
+            }
+            // Only if a payload's `Serialize` encodes another payload: no reuse then.
+            Err(_) => {
+                let mut buf = Vec::new();
+                write(payload, encoding, &mut buf).map(|()| Bytes::from(buf))
+            }
+        })
+        .map_err(|source| BusError::Encode {
+            payload: T::NAME,
+            encoding: encoding.name(),
+            source,
+        })
+}
+
+fn write<T: Payload>(
+    payload: &T,
+    encoding: Encoding,
+    buf: &mut Vec<u8>,
+) -> std::result::Result<(), crate::error::BoxError> {
+    match encoding {
+        Encoding::MsgPack => rmp_serde::encode::write_named(buf, payload)?,
+        Encoding::Json => serde_json::to_writer(buf, payload)?,
+    }
+    Ok(())
 }
 
 /// Decodes a payload and checks its schema version.

@@ -21,6 +21,12 @@ mod tail;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc's per-thread caches: every market-data message allocates and frees on several
+/// threads, where glibc malloc showed up as ~17 % of the samples and its arena locks as
+/// wake-ups (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Command-line client of the exchange gateway.
 #[derive(Debug, Parser)]
 #[command(name = "xctl", version, about)]

@@ -7,6 +7,7 @@
 //! on reserved room too; status messages of the venue watcher wait for room (they are rare and
 //! never dropped).
 
+use async_nats::Subject;
 use bytes::Bytes;
 use service_kit::Counter;
 use tokio::sync::mpsc;
@@ -14,8 +15,8 @@ use tokio::sync::mpsc;
 /// One encoded message for NATS.
 #[derive(Debug)]
 pub struct Outgoing {
-    /// The subject.
-    pub subject: String,
+    /// The subject (built once per feed; a clone shares it).
+    pub subject: Subject,
     /// The encoded payload.
     pub body: Bytes,
     /// Counted once NATS took it.

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_nats::Subject;
 use bus::subject::{self, MdChannel};
 use bus::{FeedState, FeedStatus};
 use exchange_core::model::{Symbol, now_ns};
@@ -36,8 +37,8 @@ struct Publisher {
     ctx: FeedContext,
     venue: String,
     symbol: Symbol,
-    book_subject: String,
-    status_subject: String,
+    book_subject: Subject,
+    status_subject: Subject,
     published: Counter,
     status_published: Counter,
     dropped: Counter,
@@ -58,8 +59,8 @@ impl Publisher {
         let token = symbol.token();
         let m = &ctx.metrics;
         Ok(Publisher {
-            book_subject: subject::market_data(venue, MdChannel::Book, symbol)?,
-            status_subject: subject::market_data(venue, MdChannel::Status, symbol)?,
+            book_subject: subject::market_data(venue, MdChannel::Book, symbol)?.into(),
+            status_subject: subject::market_data(venue, MdChannel::Status, symbol)?.into(),
             published: m.published(venue, "book"),
             status_published: m.published(venue, "status"),
             dropped: m.dropped(venue, "book"),

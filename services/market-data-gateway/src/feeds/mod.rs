@@ -13,6 +13,7 @@ pub mod venue;
 
 use std::time::Duration;
 
+use async_nats::Subject;
 use bus::Encoding;
 use bus::codec::encode;
 use bus::payload::Payload;
@@ -47,19 +48,19 @@ impl FeedContext {
     /// Encodes `payload` for `subject`; an encoding failure is logged and counted.
     pub fn encode<T: Payload>(
         &self,
-        subject: &str,
+        subject: &Subject,
         payload: &T,
         published: &Counter,
     ) -> Option<Outgoing> {
         match encode(payload, self.encoding) {
             Ok(body) => Some(Outgoing {
-                subject: subject.to_owned(),
+                subject: subject.clone(),
                 body,
                 published: published.clone(),
             }),
             Err(e) => {
                 self.metrics.encode_errors().inc();
-                tracing::error!(error = %e, subject, "cannot encode a payload");
+                tracing::error!(error = %e, %subject, "cannot encode a payload");
                 None
             }
         }

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 
+use async_nats::Subject;
 use bus::payload::Payload;
 use exchange_core::{Result as ExResult, StreamEvent, Subscription};
 use futures_util::StreamExt;
@@ -23,7 +24,7 @@ pub struct StreamFeed {
     /// Channel token (`trade`, `ticker`, `candle_1m`).
     pub channel: String,
     /// The subject.
-    pub subject: String,
+    pub subject: Subject,
     /// The unified symbol, for logs.
     pub symbol: String,
 }

@@ -116,7 +116,7 @@ fn feed(venue: &str, channel: MdChannel, symbol: &Symbol) -> Option<StreamFeed> 
         Ok(subject) => Some(StreamFeed {
             venue: venue.to_owned(),
             channel: channel.to_string(),
-            subject,
+            subject: subject.into(),
             symbol: symbol.to_string(),
         }),
         Err(e) => {
@@ -160,6 +160,7 @@ async fn watch_connection(
                     else {
                         continue;
                     };
+                    let subject = async_nats::Subject::from(subject);
                     let status = FeedStatus::new(
                         venue.clone(),
                         symbol.clone(),

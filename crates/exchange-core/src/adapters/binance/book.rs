@@ -1,21 +1,27 @@
 //! The order-book driver: the depth stream of the market session, REST depth snapshots and the
 //! pure [`BookSync`] sequencer (§5.1), turned into a [`Subscription<BookUpdate>`].
 //!
-//! One task per book, owned by the connection's `TaskTracker` and stopped by its
-//! [`CancellationToken`] or when the subscriber drops the stream. The sequencer decides
-//! everything (buffering, which snapshot proves the book, gaps); the driver only moves data:
+//! The driver has no task of its own: it runs inside the subscriber's polling of the stream
+//! (like [`super::trade_feed`]), so a depth event crosses one channel (the session's socket task
+//! to the subscriber) instead of two with a driver task between them. The stream ends when the
+//! connection's [`CancellationToken`] is cancelled or the session subscription ends; dropping it
+//! unsubscribes. The sequencer decides everything (buffering, which snapshot proves the book,
+//! gaps); the driver only moves data:
 //!
 //! - a depth event goes to [`BookSync::on_update`];
-//! - [`SyncAction::FetchSnapshot`] starts one REST snapshot (retried with a growing delay);
+//! - [`SyncAction::FetchSnapshot`] starts one REST snapshot (retried with a growing delay),
+//!   polled together with the depth stream, so events keep being sequenced meanwhile;
 //! - a `Resync` from the session (dropped or frozen connection, slow consumer) calls
 //!   [`BookSync::invalidate`], which publishes `Stale` for a live book, and is passed on;
 //! - while the WebSocket is down and REST polling stands in ([`super::market_poll`]), each
 //!   polled depth snapshot is a whole book as of its `lastUpdateId`, published as a snapshot;
 //!   the sequencer stays unproven, and the `Resync` that comes when the WebSocket is back
 //!   starts the documented procedure again;
-//! - published updates go to the subscriber in order. A book is never published as good unless
-//!   the sequencer proved it.
+//! - published updates go to the subscriber in order: what one input produced is queued and
+//!   handed out before the next input is read, so the queue holds at most one step's output.
+//!   A book is never published as good unless the sequencer proved it.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -36,8 +42,6 @@ use crate::rest::RestRequest;
 use crate::session::{SessionSubscription, SubscribeOptions};
 use crate::{BookUpdate, Result, StreamEvent, Subscription};
 
-/// Updates buffered for a slow subscriber before the driver waits for it.
-const OUTPUT_BUFFER: usize = 1024;
 /// First delay before retrying a failed snapshot; doubles up to [`MAX_RETRY`].
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const MAX_RETRY: Duration = Duration::from_secs(5);
@@ -73,15 +77,28 @@ struct Driver {
     sync: BookSync,
     source: SnapshotSource,
     events: SessionSubscription<MarketEvent>,
-    out: mpsc::Sender<StreamEvent<BookUpdate>>,
     cancel: CancellationToken,
     fetch: Option<BoxFuture<'static, Result<DepthSnapshot>>>,
     retry: Duration,
+    /// What the last input produced, not yet handed to the subscriber.
+    queue: VecDeque<StreamEvent<BookUpdate>>,
 }
 
 impl Driver {
-    async fn run(mut self) {
+    /// The driver as a subscription stream.
+    fn boxed(self) -> Subscription<BookUpdate> {
+        futures_util::stream::unfold(self, |mut driver| async move {
+            driver.next_item().await.map(|item| (item, driver))
+        })
+        .boxed()
+    }
+
+    /// The next update for the subscriber; `None` once stopped.
+    async fn next_item(&mut self) -> Option<StreamEvent<BookUpdate>> {
         loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
             let step = {
                 let fetch = &mut self.fetch;
                 let fetching = async move {
@@ -92,13 +109,15 @@ impl Driver {
                 };
                 tokio::select! {
                     _ = self.cancel.cancelled() => Step::Stop,
-                    _ = self.out.closed() => Step::Stop,
                     result = fetching => Step::Snapshot(result),
                     event = self.events.recv() => Step::Event(event),
                 }
             };
             let actions = match step {
-                Step::Stop | Step::Event(None) => break,
+                Step::Stop | Step::Event(None) => {
+                    tracing::debug!(symbol = %self.sync.symbol(), counters = ?self.sync.counters(), "binance book driver stopped");
+                    return None;
+                }
                 Step::Snapshot(result) => {
                     self.fetch = None;
                     match result {
@@ -119,32 +138,24 @@ impl Driver {
                 }
                 Step::Event(Some(StreamEvent::Data(MarketEvent::PartialDepth(snapshot)))) => {
                     let snapshot = snapshot.to_snapshot(self.sync.symbol().clone(), now_ns());
-                    let update = StreamEvent::Data(BookUpdate::Snapshot(snapshot));
-                    if self.out.send(update).await.is_err() {
-                        break;
-                    }
+                    self.queue
+                        .push_back(StreamEvent::Data(BookUpdate::Snapshot(snapshot)));
                     Vec::new()
                 }
                 Step::Event(Some(StreamEvent::Data(_))) => Vec::new(),
                 Step::Event(Some(StreamEvent::Resync)) => {
                     let actions = self.sync.invalidate("the depth stream was interrupted");
-                    if !self.emit(actions).await
-                        || self.out.send(StreamEvent::Resync).await.is_err()
-                    {
-                        break;
-                    }
+                    self.apply(actions);
+                    self.queue.push_back(StreamEvent::Resync);
                     Vec::new()
                 }
             };
-            if !self.emit(actions).await {
-                break;
-            }
+            self.apply(actions);
         }
-        tracing::debug!(symbol = %self.sync.symbol(), counters = ?self.sync.counters(), "binance book driver stopped");
     }
 
-    /// Carries out the sequencer's actions; false once the subscriber is gone.
-    async fn emit(&mut self, actions: Vec<SyncAction>) -> bool {
+    /// Carries out the sequencer's actions: starts a fetch, queues what to publish.
+    fn apply(&mut self, actions: Vec<SyncAction>) {
         for action in actions {
             match action {
                 SyncAction::FetchSnapshot => {
@@ -153,13 +164,10 @@ impl Driver {
                     }
                 }
                 SyncAction::Publish { update, .. } => {
-                    if self.out.send(StreamEvent::Data(update)).await.is_err() {
-                        return false;
-                    }
+                    self.queue.push_back(StreamEvent::Data(update));
                 }
             }
         }
-        true
     }
 }
 
@@ -172,7 +180,7 @@ impl BinanceExchange {
         symbol: &Symbol,
         depth: usize,
     ) -> Result<Subscription<BookUpdate>> {
-        let (session, cancel, tracker) = self.market_session().await?;
+        let (session, cancel, _tracker) = self.market_session().await?;
         let cache = self.cache().await?;
         let product = self.cfg.product;
         let venue_id = cache.venue_id(symbol)?.to_owned();
@@ -190,7 +198,6 @@ impl BinanceExchange {
         let key = stream_name(&venue_id, StreamKind::Depth { fast: true });
         self.poller.register_depth(&key, request.clone());
         let events = session.subscribe(key, options).await?;
-        let (out, rx) = mpsc::channel(OUTPUT_BUFFER);
         let driver = Driver {
             sync: BookSync::new(symbol.clone(), product),
             source: SnapshotSource {
@@ -198,13 +205,12 @@ impl BinanceExchange {
                 request,
             },
             events,
-            out,
             cancel: cancel.child_token(),
             fetch: None,
             retry: Duration::ZERO,
+            queue: VecDeque::new(),
         };
-        tracker.spawn(driver.run());
-        Ok(receiver_stream(rx))
+        Ok(driver.boxed())
     }
 }
 
