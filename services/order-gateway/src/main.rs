@@ -7,6 +7,11 @@ use clap::Parser;
 use order_gateway::GatewayConfig;
 use service_kit::Shutdown;
 
+/// mimalloc's per-thread caches: commands, events and records allocate on one task and free on
+/// another (the market-data-gateway measured glibc's arena locks; docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Takes order commands from JetStream to the venues, exactly once (docs/operations.md).
 #[derive(Debug, Parser)]
 #[command(name = "order-gateway", version, about)]
