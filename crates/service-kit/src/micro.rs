@@ -21,6 +21,24 @@ pub async fn start(
         .map_err(|e| ServiceError::nats(format!("start the micro service {name}"), e))
 }
 
+/// The last steps of every service's stop: the micro service stops answering, then the NATS
+/// connection is flushed and drained (at most `timeout`). Failures are logged, not returned: a
+/// stop goes on.
+pub async fn stop_and_drain(
+    service: Option<Service>,
+    nats: &crate::NatsConnection,
+    timeout: std::time::Duration,
+) {
+    if let Some(service) = service
+        && let Err(e) = service.stop().await
+    {
+        tracing::warn!(error = %e, "stopping the micro service failed");
+    }
+    if let Err(e) = tokio::time::timeout(timeout, nats.drain()).await {
+        tracing::warn!(error = %e, "NATS drain timed out");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,15 @@ async fn wait_for_signal() -> &'static str {
     "Ctrl-C"
 }
 
+/// Disconnects every adapter, logging (not returning) failures.
+pub async fn disconnect_all(adapters: &[std::sync::Arc<dyn exchange_core::Exchange>]) {
+    for adapter in adapters {
+        if let Err(e) = adapter.disconnect().await {
+            tracing::warn!(venue = adapter.venue(), error = %e, "venue disconnect failed");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,23 +182,12 @@ impl Gateway {
         if !self.feeds.wait(self.timeout).await {
             tracing::warn!("feeds did not stop in time");
         }
-        for adapter in &self.adapters {
-            if let Err(e) = adapter.disconnect().await {
-                tracing::warn!(venue = adapter.venue(), error = %e, "venue disconnect failed");
-            }
-        }
+        service_kit::shutdown::disconnect_all(&self.adapters).await;
         self.sinks.cancel();
         if !self.sinks.wait(self.timeout).await {
             tracing::warn!("publisher or KV writer did not stop in time");
         }
-        if let Some(service) = self.service.take()
-            && let Err(e) = service.stop().await
-        {
-            tracing::warn!(error = %e, "stopping the micro service failed");
-        }
-        if let Err(e) = tokio::time::timeout(self.timeout, self.nats.drain()).await {
-            tracing::warn!(error = %e, "NATS drain timed out");
-        }
+        service_kit::micro::stop_and_drain(self.service.take(), &self.nats, self.timeout).await;
         tracing::info!("market-data-gateway stopped");
     }
 }
