@@ -126,22 +126,20 @@ async fn a_slow_order_reply_arrives_after_the_order_took_effect() {
             "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=50000&newClientOrderId=slow1").await
     });
     // The order is in the truth while its answer is still held.
-    let mut seen = false;
-    for _ in 0..200 {
-        let orders = control_get(&sim, "/truth/orders?market=spot&symbol=BTCUSDT").await;
-        if orders
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|o| o["clientOrderId"] == "slow1" && o["status"] == "NEW")
-        {
-            seen = true;
-            break;
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(seen, "the order never took effect");
+    testkit::wait_until(
+        Duration::from_secs(10),
+        "the order to take effect",
+        || async {
+            let orders = control_get(&sim, "/truth/orders?market=spot&symbol=BTCUSDT").await;
+            orders
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["clientOrderId"] == "slow1" && o["status"] == "NEW")
+        },
+    )
+    .await
+    .unwrap();
     assert!(!placing.is_finished(), "the answer was not held");
     placing.abort();
     // Only one reply was slowed: the next order answers at once.

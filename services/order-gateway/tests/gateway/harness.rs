@@ -2,6 +2,7 @@
 //! its binary), and a plain NATS client that sends commands and reads the event stream.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_nats::HeaderMap;
@@ -110,10 +111,11 @@ impl Stack {
     /// Publishes `command` (with its `Nats-Msg-Id`), retrying while NATS is away; returns
     /// whether JetStream called it a duplicate.
     pub async fn send(&self, command: &OrderCommand, headers: HeaderMap) -> bool {
-        let mut last = String::new();
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        while tokio::time::Instant::now() < deadline {
-            match bus::publish::publish_order_command(
+        let last_error = &Mutex::new(String::new());
+        let headers = &headers;
+        let what = format!("publish {}", command.msg_id());
+        testkit::wait_for(DEADLINE, &what, move || async move {
+            bus::publish::publish_order_command(
                 &self.js,
                 "binance",
                 "main",
@@ -122,13 +124,12 @@ impl Stack {
                 headers.clone(),
             )
             .await
-            {
-                Ok(ack) => return ack.duplicate,
-                Err(e) => last = e.to_string(),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("could not publish {}: {last}", command.msg_id());
+            .map_err(|e| *last_error.lock().unwrap() = e.to_string())
+            .ok()
+            .map(|ack| ack.duplicate)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {}", last_error.lock().unwrap()))
     }
 
     /// Publishes raw bytes on the command subject with `msg_id`.
@@ -160,18 +161,12 @@ impl Stack {
 
     /// Waits until the events about `id` include `kind`; returns them.
     pub async fn wait_event(&self, id: &str, kind: &'static str) -> Vec<&'static str> {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let seen = self.kinds_of(id).await;
-            if seen.contains(&kind) {
-                return seen;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {kind} event for {id} within {DEADLINE:?}; events: {seen:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_kinds(
+            &format!("a {kind} event for {id}"),
+            move || self.kinds_of(id),
+            |seen| seen.contains(&kind),
+        )
+        .await
     }
 
     /// venue-sim's orders of the spot account with client order id `id`.
@@ -198,6 +193,35 @@ impl Stack {
     pub async fn stop(self) {
         self.sim.shutdown().await;
     }
+}
+
+/// Waits until the event types of one order, read afresh by `kinds` each time, satisfy `done`;
+/// returns them. Panics naming `what` and the last types seen when the deadline passes.
+pub async fn wait_kinds<F, Fut>(
+    what: &str,
+    mut kinds: F,
+    done: impl Fn(&[&'static str]) -> bool,
+) -> Vec<&'static str>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<&'static str>>,
+{
+    let last = &Mutex::new(Vec::new());
+    let done = &done;
+    testkit::wait_for(DEADLINE, what, move || {
+        let seen = kinds();
+        async move {
+            let seen = seen.await;
+            if done(&seen) {
+                Some(seen)
+            } else {
+                *last.lock().unwrap() = seen;
+                None
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}; events: {:?}", last.lock().unwrap()))
 }
 
 /// Every event on `subject` in `ORDERS_EVT` so far, oldest first, with its headers.

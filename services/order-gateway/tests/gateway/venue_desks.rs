@@ -6,8 +6,6 @@
 //! credentials, symbol, tick, truth routes, how it names fills); [`DeskOn`] is the stack seen
 //! through one desk.
 
-use std::time::Duration;
-
 use async_nats::HeaderMap;
 use bus::{Encoding, OrderCommand, OrderEvent};
 use exchange_core::keys::{CredentialEntry, SecretKind};
@@ -21,7 +19,7 @@ use venue_sim::{
     ApiKind, DEFAULT_API_KEY, DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, DEFAULT_SECRET_KEY,
 };
 
-use crate::harness::{DEADLINE, Stack, control_get, read_events};
+use crate::harness::{Stack, control_get, read_events, wait_kinds};
 
 /// venue-sim's default Coinbase key name (the official SDK's public test key).
 pub const COINBASE_KEY_NAME: &str = venue_sim::coinbase::config::DEFAULT_KEY_NAME;
@@ -275,20 +273,13 @@ impl DeskOn<'_> {
         kind: &'static str,
         count: usize,
     ) -> Vec<&'static str> {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let seen = self.kinds_of(id).await;
-            if seen.iter().filter(|k| **k == kind).count() >= count {
-                return seen;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} {kind} event(s) for {id} on {} not seen within {DEADLINE:?}; events: {seen:?}",
-                count,
-                self.kind.name()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let what = format!("{count} {kind} event(s) for {id} on {}", self.kind.name());
+        wait_kinds(
+            &what,
+            move || self.kinds_of(id),
+            |seen| seen.iter().filter(|k| **k == kind).count() >= count,
+        )
+        .await
     }
 
     /// Waits until the events about `id` include `kind`; returns them all.
