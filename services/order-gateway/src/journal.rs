@@ -290,7 +290,7 @@ impl Journal {
         msg_id: Option<&str>,
         headers: &HeaderMap,
     ) -> Result<()> {
-        let event_type = event_type(&kind);
+        let event_type = kind.type_name();
         let event = OrderEvent::new(
             &self.venue,
             &self.account,
@@ -312,18 +312,5 @@ impl Journal {
             self.metrics.events(&self.venue, event_type).inc();
         }
         Ok(())
-    }
-}
-
-/// The event's `type` tag.
-pub fn event_type(kind: &OrderEventKind) -> &'static str {
-    match kind {
-        OrderEventKind::Accepted { .. } => "accepted",
-        OrderEventKind::Rejected { .. } => "rejected",
-        OrderEventKind::PartiallyFilled { .. } => "partially_filled",
-        OrderEventKind::Filled { .. } => "filled",
-        OrderEventKind::Canceled { .. } => "canceled",
-        OrderEventKind::Expired { .. } => "expired",
-        OrderEventKind::Unknown { .. } => "unknown",
     }
 }

@@ -213,6 +213,21 @@ pub enum OrderEventKind {
     },
 }
 
+impl OrderEventKind {
+    /// The `type` tag as on the wire (`accepted`, `partially_filled`, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            OrderEventKind::Accepted { .. } => "accepted",
+            OrderEventKind::Rejected { .. } => "rejected",
+            OrderEventKind::PartiallyFilled { .. } => "partially_filled",
+            OrderEventKind::Filled { .. } => "filled",
+            OrderEventKind::Canceled { .. } => "canceled",
+            OrderEventKind::Expired { .. } => "expired",
+            OrderEventKind::Unknown { .. } => "unknown",
+        }
+    }
+}
+
 /// An order event on `orders.evt.<venue>.<account>` (JetStream stream `ORDERS_EVT`).
 ///
 /// ```json

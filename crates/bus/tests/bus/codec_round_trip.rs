@@ -256,3 +256,15 @@ async fn account_queries_request_and_reply() {
         core_round_trip(c, "test.account_request", &request).await;
     }
 }
+
+#[test]
+fn names_match_the_wire_tags() {
+    for event in samples::order_events() {
+        let json = serde_json::to_value(&event.kind).unwrap();
+        assert_eq!(json["type"], event.kind.type_name(), "{:?}", event.kind);
+        if let Some(order) = event.order() {
+            let json = serde_json::to_value(order.status).unwrap();
+            assert_eq!(json, order.status.as_str());
+        }
+    }
+}

@@ -356,6 +356,18 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    /// The status as on the wire (`open`, `partially_filled`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Open => "open",
+            OrderStatus::PartiallyFilled => "partially_filled",
+            OrderStatus::Filled => "filled",
+            OrderStatus::Canceled => "canceled",
+            OrderStatus::Rejected => "rejected",
+            OrderStatus::Expired => "expired",
+        }
+    }
+
     /// Whether the order can no longer change.
     pub fn is_terminal(self) -> bool {
         matches!(

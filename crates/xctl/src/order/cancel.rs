@@ -72,7 +72,7 @@ fn decide_cancel(seen: &Seen, id: &str, traceparent: &str) -> Decision {
             reason.code, reason.text
         )),
         OrderEventKind::Filled { .. } | OrderEventKind::Expired { .. } => {
-            let kind = super::render::kind_name(&seen.event.kind);
+            let kind = seen.event.kind.type_name();
             Decision::Fail(format!("ended {kind} before the cancel took effect"))
         }
         // A fill on the way to the cancel, an `unknown` outcome (reconciliation follows), a

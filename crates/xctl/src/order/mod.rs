@@ -14,8 +14,6 @@ mod send;
 mod status;
 mod wait;
 
-pub use render::kind_name;
-
 use std::time::Duration;
 
 use clap::{Args, Subcommand};

@@ -4,21 +4,8 @@
 use std::fmt::Write as _;
 
 use bus::{OrderEvent, OrderEventKind, OrderPhase, OrderRecord};
-use exchange_core::model::{Fill, Order, OrderStatus, OrderType, Side, TimeInForce};
+use exchange_core::model::{Fill, Order, OrderType, Side, TimeInForce};
 use rust_decimal::Decimal;
-
-/// The event's `type` tag, as on the wire (`accepted`, `partially_filled`, ...).
-pub fn kind_name(kind: &OrderEventKind) -> &'static str {
-    match kind {
-        OrderEventKind::Accepted { .. } => "accepted",
-        OrderEventKind::Rejected { .. } => "rejected",
-        OrderEventKind::PartiallyFilled { .. } => "partially_filled",
-        OrderEventKind::Filled { .. } => "filled",
-        OrderEventKind::Canceled { .. } => "canceled",
-        OrderEventKind::Expired { .. } => "expired",
-        OrderEventKind::Unknown { .. } => "unknown",
-    }
-}
 
 /// One line for people, e.g.
 /// `accepted  binance/main  strat-1  buy 0.001 BTC/USDT limit @ 60000.01 gtc  open, filled 0  venue id 7`.
@@ -26,7 +13,7 @@ pub fn event_line(event: &OrderEvent) -> String {
     let id = event.client_order_id.as_deref().unwrap_or("-");
     let mut line = format!(
         "{:<16}  {}/{}  {id}",
-        kind_name(&event.kind),
+        event.kind.type_name(),
         event.venue,
         event.account
     );
@@ -72,7 +59,7 @@ fn order_summary(order: &Order) -> String {
         s,
         " {}  {}, filled {}",
         tif_name(order.time_in_force),
-        status_name(order.status),
+        order.status.as_str(),
         order.filled_quantity
     );
     if let Some(avg) = order.average_price {
@@ -121,7 +108,7 @@ pub fn record_text(record: &OrderRecord, now_ns: i64) -> String {
         OrderPhase::Pending => "  (gateway: placement pending, venue has not answered)".into(),
         OrderPhase::Unknown => "  (gateway: outcome unknown, reconciliation follows)".into(),
     };
-    row("status", format!("{}{phase}", status_name(o.status)));
+    row("status", format!("{}{phase}", o.status.as_str()));
     row("symbol", o.symbol.to_string());
     row(
         "side/type",
@@ -230,18 +217,6 @@ fn tif_name(t: TimeInForce) -> &'static str {
         TimeInForce::Ioc => "ioc",
         TimeInForce::Fok => "fok",
         TimeInForce::Gtd => "gtd",
-    }
-}
-
-/// The status as on the wire (`open`, `partially_filled`, ...).
-pub fn status_name(status: OrderStatus) -> &'static str {
-    match status {
-        OrderStatus::Open => "open",
-        OrderStatus::PartiallyFilled => "partially_filled",
-        OrderStatus::Filled => "filled",
-        OrderStatus::Canceled => "canceled",
-        OrderStatus::Rejected => "rejected",
-        OrderStatus::Expired => "expired",
     }
 }
 

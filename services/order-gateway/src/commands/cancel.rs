@@ -38,7 +38,7 @@ pub async fn cancel(
                 "order_closed",
                 format!(
                     "{client_order_id} is already {}",
-                    status_name(record.order.status)
+                    record.order.status.as_str()
                 ),
             );
             return refuse_known(desk, client_order_id, reason, headers).await;
@@ -211,16 +211,4 @@ async fn refuse_all(
     let reason = Reject::from_exchange_error(error);
     publish_refusal(desk, Some(command_id), reason, delivery).await?;
     Ok(Outcome::Rejected)
-}
-
-fn status_name(status: exchange_core::model::OrderStatus) -> &'static str {
-    use exchange_core::model::OrderStatus as S;
-    match status {
-        S::Open => "open",
-        S::PartiallyFilled => "partially filled",
-        S::Filled => "filled",
-        S::Canceled => "canceled",
-        S::Rejected => "rejected",
-        S::Expired => "expired",
-    }
 }

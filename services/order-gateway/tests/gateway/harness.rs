@@ -155,7 +155,7 @@ impl Stack {
             .await
             .into_iter()
             .filter(|(e, _)| e.client_order_id.as_deref() == Some(id))
-            .map(|(e, _)| order_gateway::journal::event_type(&e.kind))
+            .map(|(e, _)| e.kind.type_name())
             .collect()
     }
 

@@ -262,7 +262,7 @@ impl DeskOn<'_> {
         self.events_of(id)
             .await
             .iter()
-            .map(|e| order_gateway::journal::event_type(&e.kind))
+            .map(|e| e.kind.type_name())
             .collect()
     }
 

@@ -129,7 +129,7 @@ impl Load {
                         OrderEventKind::Rejected { reason, .. } => {
                             format!("rejected ({})", reason.code)
                         }
-                        other => crate::order::kind_name(other).to_owned(),
+                        other => other.type_name().to_owned(),
                     };
                     *failures.entry(what).or_default() += 1;
                 }
