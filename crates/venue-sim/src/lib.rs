@@ -85,6 +85,21 @@ impl Addrs {
     pub fn futures_ws_url(&self) -> String {
         format!("ws://{}", self.futures_ws)
     }
+    /// Every Binance API's base URL by the role names clients configure them under
+    /// (`spot_rest`, `spot_ws`, `ws_api`, `futures_rest`, `futures_ws`: the keys of
+    /// `[venues.binance.base_urls]`).
+    pub fn binance_base_urls(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("spot_rest", self.spot_rest_url()),
+            ("spot_ws", self.spot_ws_url()),
+            ("ws_api", self.ws_api_url()),
+            ("futures_rest", self.futures_rest_url()),
+            ("futures_ws", self.futures_ws_url()),
+        ]
+        .into_iter()
+        .map(|(role, url)| (role.to_owned(), url))
+        .collect()
+    }
     /// `http://` base URL of the control API.
     pub fn control_url(&self) -> String {
         format!("http://{}", self.control)

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use async_nats::jetstream;
 use bus::jetstream::JetStreamConfig;
-use exchange_core::{Exchange, ExchangeFactory, KeyManager};
+use exchange_core::{Exchange, ExchangeFactory};
 use service_kit::{HealthServer, Metrics, NatsConnection, Readiness, Shutdown};
 use tokio_util::sync::CancellationToken;
 
@@ -30,10 +30,9 @@ use crate::{account, commands, queries};
 /// The factory of the shipped adapters, with the configured credentials (environment first, see
 /// docs/credentials.md).
 pub fn default_factory(config: &GatewayConfig) -> Result<ExchangeFactory> {
-    let keys = KeyManager::from_process_env(config.credentials.clone());
-    let mut factory = ExchangeFactory::new(keys);
-    exchange_core::adapters::register_all(&mut factory)?;
-    Ok(factory)
+    Ok(exchange_core::adapters::shipped_factory(
+        config.credentials.clone(),
+    )?)
 }
 
 /// Runs the gateway with the shipped adapters until `token` is cancelled.

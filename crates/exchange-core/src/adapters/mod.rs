@@ -17,3 +17,14 @@ pub fn register_all(factory: &mut crate::ExchangeFactory) -> crate::Result<()> {
     kraken::register(factory)?;
     Ok(())
 }
+
+/// The factory the services run with: every shipped adapter, credentials from the process
+/// environment first, then `credentials` (docs/credentials.md).
+pub fn shipped_factory(
+    credentials: crate::keys::CredentialsConfig,
+) -> crate::Result<crate::ExchangeFactory> {
+    let keys = crate::KeyManager::from_process_env(credentials);
+    let mut factory = crate::ExchangeFactory::new(keys);
+    register_all(&mut factory)?;
+    Ok(factory)
+}

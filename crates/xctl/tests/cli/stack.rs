@@ -2,7 +2,6 @@
 //! (no background flow) and the order-gateway in-process (the same `OrderGateway` its binary
 //! runs), serving Binance spot on venue-sim for account `main` with venue-sim's test key.
 
-use std::collections::BTreeMap;
 use std::process::Output;
 use std::time::Duration;
 
@@ -41,15 +40,7 @@ impl Stack {
             resolve_backoff_ms: 50,
             ..OrdersConfig::default()
         };
-        let a = sim.addrs();
-        let base_urls: BTreeMap<String, String> = [
-            ("spot_rest", a.spot_rest_url()),
-            ("spot_ws", a.spot_ws_url()),
-            ("ws_api", a.ws_api_url()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let base_urls = sim.addrs().binance_base_urls();
         config.venues.insert(
             "binance".into(),
             VenueConfig {

@@ -1,7 +1,6 @@
 //! The stack of the tests: nats-server, a quiet venue-sim, the order-gateway (in-process or as
 //! its binary), and a plain NATS client that sends commands and reads the event stream.
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -69,15 +68,7 @@ impl Stack {
             ack_wait_ms: 5_000,
             ..OrdersConfig::default()
         };
-        let a = self.sim.addrs();
-        let base_urls: BTreeMap<String, String> = [
-            ("spot_rest", a.spot_rest_url()),
-            ("spot_ws", a.spot_ws_url()),
-            ("ws_api", a.ws_api_url()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let base_urls = self.sim.addrs().binance_base_urls();
         config.venues.insert(
             "binance".into(),
             VenueConfig {

@@ -48,15 +48,7 @@ pub fn config(sim: &VenueSim, product: Product, options: Value) -> AdapterConfig
     let a = sim.addrs();
     let mut c = AdapterConfig::public(product.venue_name(), "main");
     c.credentials = Some(credentials());
-    for (role, url) in [
-        ("spot_rest", a.spot_rest_url()),
-        ("spot_ws", a.spot_ws_url()),
-        ("ws_api", a.ws_api_url()),
-        ("futures_rest", a.futures_rest_url()),
-        ("futures_ws", a.futures_ws_url()),
-    ] {
-        c.base_urls.insert(role.into(), url);
-    }
+    c.base_urls.extend(a.binance_base_urls());
     let mut opts = json!({"ticker_24h": false, "stale_after_ms": 1500});
     if let (Some(o), Some(extra)) = (opts.as_object_mut(), options.as_object()) {
         o.extend(extra.clone());

@@ -2,7 +2,6 @@
 //! limits and balances raised so that they do not shape the run) and the order-gateway
 //! in-process (the same `OrderGateway` its binary runs), serving Binance spot, account `main`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use order_gateway::config::{OrdersConfig, VenueConfig};
@@ -71,15 +70,7 @@ impl OrdersStack {
             reconcile_interval_ms: 0,
             ..OrdersConfig::default()
         };
-        let a = sim.addrs();
-        let base_urls: BTreeMap<String, String> = [
-            ("spot_rest", a.spot_rest_url()),
-            ("spot_ws", a.spot_ws_url()),
-            ("ws_api", a.ws_api_url()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        let base_urls = sim.addrs().binance_base_urls();
         config.venues.insert(
             VENUE.into(),
             VenueConfig {
