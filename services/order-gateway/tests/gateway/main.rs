@@ -15,6 +15,7 @@
 //!   Binance USD-M desks ([`venue_desks`]).
 
 mod bad_input;
+mod binary;
 mod harness;
 mod idempotency;
 mod lifecycle;

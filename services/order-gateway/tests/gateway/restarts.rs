@@ -2,16 +2,12 @@
 //! the gateway binary SIGKILLed after the venue accepted an order but before the gateway acked
 //! its command (one order, its events once, its later fills once).
 
-use std::process::Stdio;
-use std::time::Duration;
-
 use async_nats::HeaderMap;
 use exchange_core::model::Side;
 use rust_decimal_macros::dec;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
 
+use crate::binary::{self, free_health_addr};
 use crate::harness::*;
 use crate::lifecycle::inside_bid;
 
@@ -65,68 +61,15 @@ async fn a_nats_restart_mid_stream_loses_no_command_and_no_event() {
     stack.stop().await;
 }
 
-async fn http_status(addr: &str, path: &str) -> Option<u16> {
-    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.ok()?;
-    out.split(' ').nth(1)?.parse().ok()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts the binary with the demo configuration pointed at `stack`, and waits until ready.
-async fn spawn_binary(stack: &Stack, health: &str) -> Child {
-    let config =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/orders-demo.toml");
-    let a = stack.sim.addrs();
-    let child = Command::new(env!("CARGO_BIN_EXE_order-gateway"))
-        .arg("--config")
-        .arg(&config)
-        .env("EXGW_NATS__URL", stack.nats.url())
-        .env("EXGW_HEALTH__LISTEN", health)
-        .env("EXGW_ORDERS__ACK_WAIT_MS", "2000")
-        .env("EXGW_ORDERS__RETRY_DELAY_MS", "100")
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__SPOT_REST",
-            a.spot_rest_url(),
-        )
-        .env("EXGW_VENUES__BINANCE__BASE_URLS__SPOT_WS", a.spot_ws_url())
-        .env("EXGW_VENUES__BINANCE__BASE_URLS__WS_API", a.ws_api_url())
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__FUTURES_REST",
-            a.futures_rest_url(),
-        )
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__FUTURES_WS",
-            a.futures_ws_url(),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    testkit::wait_until(DEADLINE, "the order-gateway binary ready", || async {
-        http_status(health, "/readyz").await == Some(200)
-    })
-    .await
-    .unwrap();
-    child
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_killed_between_venue_accept_and_ack_places_once_and_publishes_once() {
     let stack = Stack::start().await;
-    let health = format!("127.0.0.1:{}", free_port());
-    let mut first = spawn_binary(&stack, &health).await;
+    let health = free_health_addr();
+    let env = [
+        ("EXGW_ORDERS__ACK_WAIT_MS", "2000".to_owned()),
+        ("EXGW_ORDERS__RETRY_DELAY_MS", "100".to_owned()),
+    ];
+    let mut first = binary::spawn(&stack, &health, &env).await;
     let price = inside_bid(&stack);
 
     // The venue takes the next order at once but holds its answer: the gateway waits for it.
@@ -152,7 +95,7 @@ async fn a_gateway_killed_between_venue_accept_and_ack_places_once_and_publishes
     first.kill().await.unwrap();
     control_post(&stack.sim, "/faults/clear", json!({})).await;
 
-    let mut second = spawn_binary(&stack, &health).await;
+    let second = binary::spawn(&stack, &health, &env).await;
     assert_eq!(
         stack.wait_event("crash-1", "accepted").await,
         vec!["accepted"]
@@ -174,18 +117,7 @@ async fn a_gateway_killed_between_venue_accept_and_ack_places_once_and_publishes
     assert_eq!(stack.venue_orders("crash-1").await.len(), 1);
 
     // SIGTERM: a clean stop.
-    let pid = second.id().unwrap();
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status()
-        .await
-        .unwrap();
-    assert!(status.success());
-    let exit = tokio::time::timeout(Duration::from_secs(20), second.wait())
-        .await
-        .unwrap()
-        .unwrap();
+    let exit = binary::terminate(second).await;
     assert!(exit.success(), "{exit:?}");
     stack.stop().await;
 }

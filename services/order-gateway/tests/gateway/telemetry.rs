@@ -4,9 +4,7 @@
 //! SIGTERM are flushed before the binary exits 0; a fill the private stream brings later is
 //! published in a span of the same trace.
 
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_nats::HeaderMap;
 use axum::Router;
@@ -18,9 +16,9 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use prost::Message as _;
 use rust_decimal_macros::dec;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
+use crate::binary;
 use crate::harness::*;
 use crate::lifecycle::inside_bid;
 
@@ -111,58 +109,14 @@ impl Collector {
     }
 }
 
-async fn http_status(addr: &str, path: &str) -> Option<u16> {
-    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.ok()?;
-    out.split(' ').nth(1)?.parse().ok()
-}
-
-/// Starts the binary with the demo configuration pointed at `stack`, exporting to `collector`
-/// with the batch processor's `schedule_delay_ms`, and waits until ready.
+/// Starts the binary exporting to `collector` with the batch processor's
+/// `schedule_delay_ms`, and waits until ready.
 async fn spawn_exporting(stack: &Stack, collector: &Collector, schedule_delay_ms: u64) -> Child {
-    let config =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/orders-demo.toml");
-    let health = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().to_string()
-    };
-    let a = stack.sim.addrs();
-    let child = Command::new(env!("CARGO_BIN_EXE_order-gateway"))
-        .arg("--config")
-        .arg(&config)
-        .env("EXGW_NATS__URL", stack.nats.url())
-        .env("EXGW_HEALTH__LISTEN", &health)
-        .env("EXGW_LOG__OTLP__ENDPOINT", &collector.url)
-        .env("OTEL_BSP_SCHEDULE_DELAY", schedule_delay_ms.to_string())
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__SPOT_REST",
-            a.spot_rest_url(),
-        )
-        .env("EXGW_VENUES__BINANCE__BASE_URLS__SPOT_WS", a.spot_ws_url())
-        .env("EXGW_VENUES__BINANCE__BASE_URLS__WS_API", a.ws_api_url())
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__FUTURES_REST",
-            a.futures_rest_url(),
-        )
-        .env(
-            "EXGW_VENUES__BINANCE__BASE_URLS__FUTURES_WS",
-            a.futures_ws_url(),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    testkit::wait_until(DEADLINE, "the order-gateway binary ready", || async {
-        http_status(&health, "/readyz").await == Some(200)
-    })
-    .await
-    .unwrap();
-    child
+    let env = [
+        ("EXGW_LOG__OTLP__ENDPOINT", collector.url.clone()),
+        ("OTEL_BSP_SCHEDULE_DELAY", schedule_delay_ms.to_string()),
+    ];
+    binary::spawn(stack, &binary::free_health_addr(), &env).await
 }
 
 /// Sends a place command carrying the caller's trace context and waits for its `accepted`.
@@ -181,22 +135,6 @@ async fn send_traced(stack: &Stack, id: &str) {
         )
         .await;
     stack.wait_event(id, "accepted").await;
-}
-
-/// SIGTERM, then the exit status.
-async fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let pid = child.id().unwrap();
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status()
-        .await
-        .unwrap();
-    assert!(status.success());
-    tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +180,7 @@ async fn the_command_span_is_exported_as_a_child_of_the_callers_span() {
             collector.spans("order_follow_up")
         )
     });
-    let exit = terminate(gateway).await;
+    let exit = binary::terminate(gateway).await;
     assert!(exit.success(), "{exit:?}");
     collector.task.abort();
     stack.stop().await;
@@ -267,7 +205,7 @@ async fn spans_still_batched_at_sigterm_are_flushed_before_exit() {
     })
     .await
     .unwrap();
-    let exit = terminate(gateway).await;
+    let exit = binary::terminate(gateway).await;
     assert!(exit.success(), "{exit:?}");
     assert!(
         collector.has_command_span("otel-2"),
