@@ -19,7 +19,7 @@ use exchange_core::model::{Order, Symbol, now_ns};
 use super::SendOptions;
 use super::ids::{check_id, generate_id, new_traceparent};
 use super::send::publish;
-use super::wait::{Decision, Ended, EventWaiter, Seen};
+use super::wait::{Decision, Ended, EventWaiter, Seen, send_and_follow};
 use crate::nats_args::ctrl_c;
 
 /// Arguments of `xctl order cancel`.
@@ -93,29 +93,14 @@ pub async fn run(args: CancelArgs) -> anyhow::Result<()> {
         now_ns(),
     );
     let opts = &args.options;
-    let client = opts.nats.connect().await?;
-    let js = async_nats::jetstream::new(client.clone());
-    let mut waiter = if opts.no_wait {
-        None
-    } else {
-        Some(EventWaiter::subscribe(&client, &args.venue, &args.account).await?)
-    };
-    let traceparent = new_traceparent();
-    let sent = publish(&js, &args.venue, &args.account, &command, &traceparent).await?;
-    let Some(waiter) = waiter.as_mut() else {
-        println!("{}", if opts.json { sent.json() } else { sent.line() });
+    let followed = send_and_follow(opts, &args.venue, &args.account, &command, |seen, tp| {
+        decide_cancel(seen, &id, tp)
+    })
+    .await?;
+    let Some((sent, ended)) = followed else {
         return Ok(());
     };
-    if !opts.json {
-        eprintln!("{}", sent.line());
-    }
-    let stop = ctrl_c();
-    match waiter
-        .wait(opts.wait, &stop, opts.json, |seen| {
-            decide_cancel(seen, &id, &traceparent)
-        })
-        .await?
-    {
+    match ended {
         Ended::Done => Ok(()),
         Ended::Failed(why) => anyhow::bail!("order {id}: {why}"),
         Ended::TimedOut => anyhow::bail!(

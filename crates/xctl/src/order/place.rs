@@ -6,10 +6,8 @@ use exchange_core::model::{OrderRequest, OrderType, Side, Symbol, TimeInForce, n
 use rust_decimal::Decimal;
 
 use super::SendOptions;
-use super::ids::{check_id, generate_id, new_traceparent};
-use super::send::publish;
-use super::wait::{Decision, Ended, EventWaiter, Seen};
-use crate::nats_args::ctrl_c;
+use super::ids::{check_id, generate_id};
+use super::wait::{Decision, Ended, Seen, send_and_follow};
 
 /// Arguments of `xctl order place`.
 #[derive(Debug, Args)]
@@ -159,27 +157,14 @@ pub async fn run(args: PlaceArgs) -> anyhow::Result<()> {
     let request = args.request(id.clone())?;
     let command = OrderCommand::new(OrderAction::Place(request), sent_ts_ns);
     let opts = &args.options;
-    let client = opts.nats.connect().await?;
-    let js = async_nats::jetstream::new(client.clone());
-    let mut waiter = if opts.no_wait {
-        None
-    } else {
-        Some(EventWaiter::subscribe(&client, &args.venue, &args.account).await?)
-    };
-    let traceparent = new_traceparent();
-    let sent = publish(&js, &args.venue, &args.account, &command, &traceparent).await?;
-    let Some(waiter) = waiter.as_mut() else {
-        println!("{}", if opts.json { sent.json() } else { sent.line() });
+    let followed = send_and_follow(opts, &args.venue, &args.account, &command, |seen, _| {
+        decide(seen, &id)
+    })
+    .await?;
+    let Some((sent, ended)) = followed else {
         return Ok(());
     };
-    if !opts.json {
-        eprintln!("{}", sent.line());
-    }
-    let stop = ctrl_c();
-    match waiter
-        .wait(opts.wait, &stop, opts.json, |seen| decide(seen, &id))
-        .await?
-    {
+    match ended {
         Ended::Done => Ok(()),
         Ended::Failed(why) => anyhow::bail!("order {id} {why}"),
         Ended::TimedOut => anyhow::bail!(

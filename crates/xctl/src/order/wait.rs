@@ -143,3 +143,38 @@ impl EventWaiter {
         }
     }
 }
+
+/// Sends `command` to `venue`/`account` with a fresh `traceparent` and follows its events with
+/// `decide` (given each event and the command's traceparent), as `place` and `cancel` do.
+/// With `--no-wait` the publish ack is printed and `None` returned.
+pub async fn send_and_follow(
+    opts: &super::SendOptions,
+    venue: &str,
+    account: &str,
+    command: &bus::OrderCommand,
+    mut decide: impl FnMut(&Seen, &str) -> Decision,
+) -> anyhow::Result<Option<(super::send::Sent, Ended)>> {
+    let client = opts.nats.connect().await?;
+    let js = async_nats::jetstream::new(client.clone());
+    let mut waiter = if opts.no_wait {
+        None
+    } else {
+        Some(EventWaiter::subscribe(&client, venue, account).await?)
+    };
+    let traceparent = super::ids::new_traceparent();
+    let sent = super::send::publish(&js, venue, account, command, &traceparent).await?;
+    let Some(waiter) = waiter.as_mut() else {
+        println!("{}", if opts.json { sent.json() } else { sent.line() });
+        return Ok(None);
+    };
+    if !opts.json {
+        eprintln!("{}", sent.line());
+    }
+    let stop = crate::nats_args::ctrl_c();
+    let ended = waiter
+        .wait(opts.wait, &stop, opts.json, |seen| {
+            decide(seen, &traceparent)
+        })
+        .await?;
+    Ok(Some((sent, ended)))
+}
