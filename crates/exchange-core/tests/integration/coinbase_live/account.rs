@@ -5,13 +5,10 @@ use exchange_core::model::{AccountEvent, Fill, Order, OrderStatus, Side, TimeInF
 use exchange_core::{Exchange, StreamEvent, Subscription};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use venue_sim::coinbase::config::CoinbaseKey;
 
 use super::support::*;
 
 /// A second venue-sim user (same key pair, another key name): the counterparty.
-const OTHER_KEY: &str = "organizations/test-organization/apiKeys/counterparty";
-
 /// Reads account events until `done` accepts an order event; returns every event read.
 async fn until_order(
     sub: &mut Subscription<AccountEvent>,
@@ -42,25 +39,7 @@ fn fills_of<'a>(events: &'a [AccountEvent], cid: &str) -> Vec<&'a Fill> {
 
 #[tokio::test]
 async fn an_order_life_is_reported_with_each_fill_once() {
-    let mut cfg = quiet();
-    cfg.coinbase.keys.push(CoinbaseKey {
-        name: OTHER_KEY.into(),
-        es256_public_pem: None,
-        ed25519_public_b64: Some(venue_sim::coinbase::config::DEFAULT_ED25519_PUBLIC_B64.into()),
-    });
-    let sim = start(cfg).await;
-    let ex = adapter(&sim);
-    let mut other_cfg = config(&sim, None);
-    other_cfg.credentials = Some(
-        exchange_core::Credentials::new(
-            secrecy::SecretString::from(OTHER_KEY),
-            secrecy::SecretString::from(ED25519_SEED),
-            None,
-            Some(exchange_core::SecretKind::Ed25519),
-        )
-        .unwrap(),
-    );
-    let other = exchange_core::adapters::coinbase::CoinbaseExchange::new(other_cfg).unwrap();
+    let (sim, ex, other) = with_counterparty().await;
 
     // Our bid improves the best bid, so the counterparty's sells meet it first.
     let (_, (bids, asks)) = sim.coinbase_truth_book("BTC-USD").unwrap();

@@ -6,33 +6,12 @@ use exchange_core::model::{AccountEvent, Fill, Liquidity, OrderStatus, Side, Tim
 use exchange_core::{ErrorKind, Exchange, StreamEvent};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use venue_sim::coinbase::config::CoinbaseKey;
 
 use super::support::*;
 
-const OTHER_KEY: &str = "organizations/test-organization/apiKeys/counterparty";
-
 #[tokio::test]
 async fn order_fills_match_the_user_channel() {
-    let mut cfg = quiet();
-    cfg.coinbase.keys.push(CoinbaseKey {
-        name: OTHER_KEY.into(),
-        es256_public_pem: None,
-        ed25519_public_b64: Some(venue_sim::coinbase::config::DEFAULT_ED25519_PUBLIC_B64.into()),
-    });
-    let sim = start(cfg).await;
-    let ex = adapter(&sim);
-    let mut other_cfg = config(&sim, None);
-    other_cfg.credentials = Some(
-        exchange_core::Credentials::new(
-            secrecy::SecretString::from(OTHER_KEY),
-            secrecy::SecretString::from(ED25519_SEED),
-            None,
-            Some(exchange_core::SecretKind::Ed25519),
-        )
-        .unwrap(),
-    );
-    let other = exchange_core::adapters::coinbase::CoinbaseExchange::new(other_cfg).unwrap();
+    let (sim, ex, other) = with_counterparty().await;
 
     let (_, (bids, asks)) = sim.coinbase_truth_book("BTC-USD").unwrap();
     let price = bids[0].0 + dec!(0.01);

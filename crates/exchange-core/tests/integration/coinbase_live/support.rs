@@ -78,6 +78,35 @@ pub fn adapter(sim: &VenueSim) -> CoinbaseExchange {
     CoinbaseExchange::new(config(sim, Some(credentials_with(ED25519_SEED)))).unwrap()
 }
 
+/// The key name of a second test account, the counterparty our orders trade against.
+pub const OTHER_KEY: &str = "organizations/test-organization/apiKeys/counterparty";
+
+/// A quiet venue-sim with a second account ([`OTHER_KEY`], the same Ed25519 public key), our
+/// adapter, and the counterparty's adapter.
+pub async fn with_counterparty() -> (VenueSim, CoinbaseExchange, CoinbaseExchange) {
+    let mut cfg = quiet();
+    cfg.coinbase
+        .keys
+        .push(venue_sim::coinbase::config::CoinbaseKey {
+            name: OTHER_KEY.into(),
+            es256_public_pem: None,
+            ed25519_public_b64: Some(
+                venue_sim::coinbase::config::DEFAULT_ED25519_PUBLIC_B64.into(),
+            ),
+        });
+    let sim = start(cfg).await;
+    let ours = adapter(&sim);
+    let credentials = Credentials::new(
+        SecretString::from(OTHER_KEY),
+        SecretString::from(ED25519_SEED),
+        None,
+        Some(SecretKind::Ed25519),
+    )
+    .unwrap();
+    let other = CoinbaseExchange::new(config(&sim, Some(credentials))).unwrap();
+    (sim, ours, other)
+}
+
 pub fn sym(s: &str) -> Symbol {
     s.parse().unwrap()
 }
