@@ -12,7 +12,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::TestkitError;
+use crate::{TestkitError, free_port};
 
 const READY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -35,15 +35,6 @@ impl std::fmt::Debug for NatsServer {
 
 fn binary() -> String {
     std::env::var("NATS_SERVER_BIN").unwrap_or_else(|_| "nats-server".to_owned())
-}
-
-fn free_port() -> Result<u16, TestkitError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| TestkitError::io("binding a probe socket", e))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| TestkitError::io("reading the probe socket's port", e))
 }
 
 impl NatsServer {

@@ -4,27 +4,10 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use testkit::{free_port, http_status};
 use tokio::process::Command;
 
 const DEADLINE: Duration = Duration::from_secs(30);
-
-async fn http_status(addr: &str, path: &str) -> Option<u16> {
-    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.ok()?;
-    out.split(' ').nth(1)?.parse().ok()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runs_from_config_and_env_then_stops_on_sigterm() {
@@ -32,7 +15,7 @@ async fn runs_from_config_and_env_then_stops_on_sigterm() {
     let sim = venue_sim::VenueSim::start(venue_sim::SimConfig::for_tests())
         .await
         .unwrap();
-    let health = format!("127.0.0.1:{}", free_port());
+    let health = format!("127.0.0.1:{}", free_port().unwrap());
     let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_market-data-gateway"))
         .arg("--config")

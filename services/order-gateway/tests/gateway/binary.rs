@@ -4,24 +4,13 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
 use crate::harness::{DEADLINE, Stack};
 
 /// A free `127.0.0.1:<port>` for a health server.
 pub fn free_health_addr() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().to_string()
-}
-
-async fn http_status(addr: &str, path: &str) -> Option<u16> {
-    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.ok()?;
-    out.split(' ').nth(1)?.parse().ok()
+    format!("127.0.0.1:{}", testkit::free_port().unwrap())
 }
 
 /// Starts the binary with `config/orders-demo.toml`, NATS and venue-sim of `stack`, health on
@@ -50,7 +39,7 @@ pub async fn spawn(stack: &Stack, health: &str, env: &[(&str, String)]) -> Child
         .spawn()
         .unwrap();
     testkit::wait_until(DEADLINE, "the order-gateway binary ready", || async {
-        http_status(health, "/readyz").await == Some(200)
+        testkit::http_status(health, "/readyz").await == Some(200)
     })
     .await
     .unwrap();
