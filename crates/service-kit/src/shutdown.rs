@@ -101,6 +101,25 @@ async fn wait_for_signal() -> &'static str {
     "Ctrl-C"
 }
 
+/// Runs a service for its lifetime: awaits `start` (a signal while it still waits for NATS or a
+/// venue ends it at once), then `token`, then the service's own `stop`.
+pub async fn run_until_cancelled<S, E, Stop>(
+    start: impl Future<Output = std::result::Result<S, E>>,
+    stop: impl FnOnce(S) -> Stop,
+    token: &CancellationToken,
+) -> std::result::Result<(), E>
+where
+    Stop: Future<Output = ()>,
+{
+    let service = tokio::select! {
+        started = start => started?,
+        () = token.cancelled() => return Ok(()),
+    };
+    token.cancelled().await;
+    stop(service).await;
+    Ok(())
+}
+
 /// Disconnects every adapter, logging (not returning) failures.
 pub async fn disconnect_all(adapters: &[std::sync::Arc<dyn exchange_core::Exchange>]) {
     for adapter in adapters {

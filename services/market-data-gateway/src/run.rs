@@ -32,14 +32,12 @@ pub fn default_factory(config: &GatewayConfig) -> Result<ExchangeFactory> {
 /// Runs the gateway with the shipped adapters until `token` is cancelled.
 pub async fn run(config: GatewayConfig, token: CancellationToken) -> Result<()> {
     let factory = default_factory(&config)?;
-    // A signal while still waiting for NATS (or a venue) at start stops at once.
-    let gateway = tokio::select! {
-        started = Gateway::start(config, factory, &token) => started?,
-        () = token.cancelled() => return Ok(()),
-    };
-    token.cancelled().await;
-    gateway.stop().await;
-    Ok(())
+    service_kit::shutdown::run_until_cancelled(
+        Gateway::start(config, factory, &token),
+        Gateway::stop,
+        &token,
+    )
+    .await
 }
 
 /// A running gateway.
