@@ -426,6 +426,44 @@ pub struct Order {
 }
 
 impl OrderRequest {
+    /// A good-till-canceled limit order (not post-only, not reduce-only).
+    pub fn limit(
+        client_order_id: impl Into<String>,
+        symbol: Symbol,
+        side: Side,
+        quantity: Decimal,
+        price: Decimal,
+    ) -> Self {
+        OrderRequest {
+            client_order_id: client_order_id.into(),
+            symbol,
+            side,
+            order_type: OrderType::Limit,
+            quantity,
+            price: Some(price),
+            stop_price: None,
+            time_in_force: TimeInForce::Gtc,
+            expire_ts_ns: None,
+            post_only: false,
+            reduce_only: false,
+        }
+    }
+
+    /// An immediate-or-cancel market order.
+    pub fn market(
+        client_order_id: impl Into<String>,
+        symbol: Symbol,
+        side: Side,
+        quantity: Decimal,
+    ) -> Self {
+        OrderRequest {
+            order_type: OrderType::Market,
+            price: None,
+            time_in_force: TimeInForce::Ioc,
+            ..OrderRequest::limit(client_order_id, symbol, side, quantity, Decimal::ZERO)
+        }
+    }
+
     /// The order this request becomes once a venue holds it: the request's terms, open, nothing
     /// filled, created and updated at `ts_ns`, with the venue's id when one is known.
     pub fn to_order(&self, venue_order_id: Option<String>, ts_ns: i64) -> Order {
@@ -454,5 +492,34 @@ impl Order {
     /// Quantity still working.
     pub fn remaining_quantity(&self) -> Decimal {
         (self.quantity - self.filled_quantity).max(Decimal::ZERO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_constructors_give_plain_gtc_limits_and_ioc_markets() {
+        let symbol: Symbol = "BTC/USDT".parse().unwrap();
+        let limit =
+            OrderRequest::limit("a-1", symbol.clone(), Side::Buy, Decimal::ONE, Decimal::TEN);
+        assert_eq!(
+            (limit.order_type, limit.price, limit.time_in_force),
+            (OrderType::Limit, Some(Decimal::TEN), TimeInForce::Gtc)
+        );
+        let market = OrderRequest::market("a-2", symbol, Side::Sell, Decimal::ONE);
+        assert_eq!(
+            (market.order_type, market.price, market.time_in_force),
+            (OrderType::Market, None, TimeInForce::Ioc)
+        );
+        assert_eq!(
+            (market.client_order_id.as_str(), market.side),
+            ("a-2", Side::Sell)
+        );
+        assert!(!market.post_only && !market.reduce_only && market.stop_price.is_none());
+        let order = limit.to_order(Some("9".into()), 5);
+        assert_eq!((order.status, order.created_ts_ns), (OrderStatus::Open, 5));
+        assert_eq!(order.filled_quantity, Decimal::ZERO);
     }
 }

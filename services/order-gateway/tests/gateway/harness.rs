@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, consumer};
 use bus::{Encoding, OrderAction, OrderCommand, OrderEvent, OrderEventKind};
-use exchange_core::model::{OrderRequest, OrderType, Side, TimeInForce};
+use exchange_core::model::{OrderRequest, OrderType, Side, Symbol};
 use futures_util::StreamExt;
 use order_gateway::config::{OrdersConfig, VenueConfig};
 use order_gateway::{GatewayConfig, OrderGateway};
@@ -295,26 +295,16 @@ pub fn place(
     qty: Decimal,
     price: Option<Decimal>,
 ) -> OrderCommand {
-    OrderCommand::new(
-        OrderAction::Place(OrderRequest {
-            client_order_id: id.into(),
-            symbol: "BTC/USDT".parse().unwrap(),
-            side,
+    let symbol: Symbol = "BTC/USDT".parse().unwrap();
+    let request = match (order_type, price) {
+        (OrderType::Market, _) => OrderRequest::market(id, symbol, side, qty),
+        (_, price) => OrderRequest {
             order_type,
-            quantity: qty,
             price,
-            stop_price: None,
-            time_in_force: if order_type == OrderType::Market {
-                TimeInForce::Ioc
-            } else {
-                TimeInForce::Gtc
-            },
-            expire_ts_ns: None,
-            post_only: false,
-            reduce_only: false,
-        }),
-        1,
-    )
+            ..OrderRequest::limit(id, symbol, side, qty, Decimal::ZERO)
+        },
+    };
+    OrderCommand::new(OrderAction::Place(request), 1)
 }
 
 /// A cancel command.

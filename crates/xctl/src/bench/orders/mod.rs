@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use bus::{OrderAction, OrderCommand, OrderEventKind};
 use clap::Args;
-use exchange_core::model::{OrderRequest, OrderType, Side, Symbol, TimeInForce, now_ns};
+use exchange_core::model::{OrderRequest, Side, Symbol, now_ns};
 use rust_decimal::Decimal;
 
 use super::local_nats::LocalNats;
@@ -97,35 +97,9 @@ pub async fn run(args: OrdersArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A place command of `symbol` (market orders IOC, limit orders GTC).
-fn place(
-    symbol: &Symbol,
-    id: String,
-    side: Side,
-    kind: OrderType,
-    qty: Decimal,
-    price: Option<Decimal>,
-) -> OrderCommand {
-    OrderCommand::new(
-        OrderAction::Place(OrderRequest {
-            client_order_id: id,
-            symbol: symbol.clone(),
-            side,
-            order_type: kind,
-            quantity: qty,
-            price,
-            stop_price: None,
-            time_in_force: if kind == OrderType::Market {
-                TimeInForce::Ioc
-            } else {
-                TimeInForce::Gtc
-            },
-            expire_ts_ns: None,
-            post_only: false,
-            reduce_only: false,
-        }),
-        0,
-    )
+/// A place command.
+fn place(request: OrderRequest) -> OrderCommand {
+    OrderCommand::new(OrderAction::Place(request), 0)
 }
 
 fn accepted(kind: &OrderEventKind) -> Verdict {
@@ -182,14 +156,13 @@ async fn phases(
     let resting: Vec<OrderCommand> = (0..n)
         .map(|i| {
             let id = format!("{}{i}", prefix("a"));
-            place(
-                &symbol,
+            place(OrderRequest::limit(
                 id,
+                symbol.clone(),
                 Side::Buy,
-                OrderType::Limit,
                 qty,
-                Some(resting_price),
-            )
+                resting_price,
+            ))
         })
         .collect();
     let size = match resting.first() {
@@ -216,14 +189,13 @@ async fn phases(
         .map(|i| {
             let id = format!("{}{i}", prefix("m"));
             let size = qty * Decimal::from(FILLS_PER_MAKER);
-            place(
-                &symbol,
+            place(OrderRequest::limit(
                 id,
+                symbol.clone(),
                 Side::Buy,
-                OrderType::Limit,
                 size,
-                Some(maker_price),
-            )
+                maker_price,
+            ))
         })
         .collect();
     let maker_count = makers.len();
@@ -242,14 +214,12 @@ async fn phases(
     }
     let takers: Vec<OrderCommand> = (0..n)
         .map(|i| {
-            place(
-                &symbol,
+            place(OrderRequest::market(
                 format!("{}{i}", prefix("f")),
+                symbol.clone(),
                 Side::Sell,
-                OrderType::Market,
                 qty,
-                None,
-            )
+            ))
         })
         .collect();
     let filled_phase = Load {
